@@ -1,0 +1,30 @@
+"""ruadapt: adapt large language models to Russian.
+
+Public API for plugin authors::
+
+    import ruadapt
+
+    @ruadapt.hookimpl
+    def register_methods(register):
+        register(ruadapt.Method(name="orpo", config=ORPOConfig, data_kind="preference", train=train))
+
+Importing this module is cheap: torch and transformers load only when a model is used.
+"""
+
+from ruadapt.contracts import DATA_KINDS, Adapter, DataFormat, EvalTask, Method, Reward
+from ruadapt.errors import UserError
+from ruadapt.hookspecs import hookimpl
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DATA_KINDS",
+    "Adapter",
+    "DataFormat",
+    "EvalTask",
+    "Method",
+    "Reward",
+    "UserError",
+    "hookimpl",
+    "__version__",
+]

@@ -1,0 +1,94 @@
+"""The ``ruadapt`` command line: thin wrappers over library functions.
+
+Core command groups are the modules of this package (one file per command group, each with
+a ``register(app)`` function); plugins add more through the ``register_commands`` hook.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+
+import typer
+
+from ruadapt.errors import UserError
+
+app = typer.Typer(
+    name="ruadapt",
+    help="Adapt large language models to Russian: extend the tokenizer, align, evaluate.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    add_completion=False,
+)
+
+_state: dict[str, object] = {"debug": False, "plugin_modules": ()}
+
+
+@app.callback()
+def _root(
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors."),
+    plugin_module: list[str] = typer.Option(
+        [], "--plugin-module", help="Also load this module as a plugin (repeatable)."
+    ),
+    version: bool = typer.Option(False, "--version", help="Print the version and exit."),
+) -> None:
+    """Adapt large language models to Russian: extend the tokenizer, align, evaluate."""
+    if version:
+        from ruadapt import __version__
+
+        typer.echo(f"ruadapt {__version__}")
+        raise typer.Exit()
+
+
+def registry():
+    """The registry for this invocation (includes ``--plugin-module`` modules)."""
+    from ruadapt.registry import get_registry
+
+    return get_registry(modules=tuple(_state["plugin_modules"]))  # type: ignore[arg-type]
+
+
+def _register_core_commands() -> None:
+    for info in pkgutil.iter_modules(__path__):
+        if not info.name.startswith("_"):
+            importlib.import_module(f"{__name__}.{info.name}").register(app)
+
+
+def _scan_argv(argv: list[str]) -> None:
+    """Options needed before Typer parses: plugins may add commands."""
+    _state["debug"] = "--debug" in argv
+    modules = []
+    for i, arg in enumerate(argv):
+        if arg == "--plugin-module" and i + 1 < len(argv):
+            modules.append(argv[i + 1])
+        elif arg.startswith("--plugin-module="):
+            modules.append(arg.split("=", 1)[1])
+    _state["plugin_modules"] = tuple(modules)
+
+
+_built = False
+
+
+def build_app() -> typer.Typer:
+    """Attach core and plugin commands to ``app`` once."""
+    global _built
+    if not _built:
+        _register_core_commands()
+        registry().plugins.pm.hook.register_commands(app=app)
+        _built = True
+    return app
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    _scan_argv(argv)
+    try:
+        build_app()
+        app(args=argv, prog_name="ruadapt", standalone_mode=True)
+    except UserError as exc:
+        if _state["debug"]:
+            raise
+        typer.secho(f"error: {exc}", err=True, fg=typer.colors.RED)
+        sys.exit(1)

@@ -1,0 +1,31 @@
+"""Shared printing helpers for CLI commands."""
+
+from __future__ import annotations
+
+import typer
+
+from ruadapt.config import RunConfig, describe
+
+
+def table(rows: list[tuple[str, ...]], headers: tuple[str, ...]) -> str:
+    """A plain aligned text table."""
+    cells = [tuple(str(c) for c in headers)] + [tuple(str(c) for c in r) for r in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def print_config_help(method, adapter=None) -> None:
+    """Options of a method (and adapter), then the common run options."""
+    typer.echo(f"{method.name}: {method.summary}  (data kind: {method.data_kind})\n")
+    typer.echo(f"Method options ({method.config.__name__}):")
+    typer.echo(table(describe(method.config), ("option", "type", "default", "help")))
+    if adapter is not None:
+        typer.echo(f"\nAdapter options ({adapter.name}, {adapter.config.__name__}):")
+        typer.echo(table(describe(adapter.config), ("option", "type", "default", "help")))
+    rows = describe(RunConfig)
+    defaults = method.run_defaults
+    rows = [(n, t, repr(defaults[n]) if n in defaults else d, h) for n, t, d, h in rows]
+    typer.echo("\nRun options (RunConfig; set with flags, --set key=value or a --config YAML):")
+    typer.echo(table(rows, ("option", "type", "default", "help")))

@@ -1,0 +1,75 @@
+"""``ruadapt run --plugin NAME``: train with any registered method."""
+
+from __future__ import annotations
+
+import typer
+
+from ruadapt.errors import UserError
+
+
+def _extra_options(args: list[str]) -> dict[str, str]:
+    """Method options given as flags (``--beta 0.2``, ``--ref DIR``) become ``--set`` pairs."""
+    out: dict[str, str] = {}
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if not arg.startswith("--"):
+            raise UserError(f"unexpected argument {arg!r}")
+        key, sep, value = arg[2:].partition("=")
+        if not sep:
+            if i + 1 < len(args) and not args[i + 1].startswith("--"):
+                value, i = args[i + 1], i + 1
+            else:
+                value = "true"
+        out[key.replace("-", "_")] = value
+        i += 1
+    return out
+
+
+def run_command(
+    ctx: typer.Context,
+    plugin: str = typer.Option(..., "--plugin", "-p", help="Method to run (see `ruadapt plugins`)."),
+    config: str | None = typer.Option(None, "--config", "-c", help="YAML recipe with options."),
+    set_: list[str] = typer.Option([], "--set", help="Override an option: key=value (repeatable)."),
+    model: str | None = typer.Option(None, "--model", "-m", help="Model directory, hub id or `tiny`."),
+    data: str | None = typer.Option(None, "--data", "-d", help="Data file(s), folder, bundled name."),
+    output: str | None = typer.Option(None, "--output", "-o", help="Output directory."),
+    adapter: str | None = typer.Option(None, "--adapter", "-a", help="Adapter to train, e.g. lora."),
+    seed: int | None = typer.Option(None, "--seed", help="Random seed."),
+    max_steps: int | None = typer.Option(None, "--max-steps", help="Stop after N optimizer steps."),
+    resume: bool = typer.Option(False, "--resume", help="Continue from the latest checkpoint."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output."),
+    help_config: bool = typer.Option(False, "--help-config", help="Print the method's options."),
+) -> None:
+    """Train with a registered method. Method options may also be given as flags
+    (``--beta 0.2``) or ``--set beta=0.2``.
+
+    Example: ruadapt run --plugin sft --model tiny --data ru-sft -o out/sft --max-steps 50
+    """
+    from ruadapt.cli import registry
+    from ruadapt.cli._format import print_config_help
+    from ruadapt.runner import configure, run_method
+
+    reg = registry()
+    method = reg.method(plugin)
+    if help_config:
+        adapter_record = reg.adapter(adapter) if adapter else None
+        print_config_help(method, adapter_record)
+        return
+    sets = dict(pair.split("=", 1) if "=" in pair else (pair, "") for pair in set_)
+    for pair in set_:
+        if "=" not in pair:
+            raise UserError(f"--set {pair!r}: expected key=value")
+    sets.update(_extra_options(ctx.args))
+    flags = {"model": model, "data": data, "output": output, "adapter": adapter, "seed": seed,
+             "max_steps": max_steps, "resume": resume or None, "overwrite": overwrite or None}
+    resolved = configure(plugin, reg, config_file=config, sets=sets, **flags)
+    out = run_method(resolved, reg)
+    typer.echo(f"done: {out}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command(
+        "run",
+        context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+    )(run_command)

@@ -1,0 +1,236 @@
+"""One config per run: common run options + the method's dataclass (+ the adapter's).
+
+Merge order, later wins: dataclass defaults < the method's ``run_defaults`` < YAML recipe
+(``--config``) < ``--set key=value`` < explicit CLI flags. Keys live in one flat namespace;
+an unknown key fails with a "did you mean" suggestion before any model loads.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ruadapt.errors import UserError
+
+
+def opt(default: Any, help: str, **kwargs: Any) -> Any:
+    """A dataclass field with help text (shown by ``--help-config`` and in the docs)."""
+    if isinstance(default, list | dict):
+        return field(default_factory=lambda: type(default)(default), metadata={"help": help}, **kwargs)
+    return field(default=default, metadata={"help": help}, **kwargs)
+
+
+@dataclass
+class RunConfig:
+    """Options every method shares (a method may change their defaults)."""
+
+    model: str = opt("tiny", "model: local directory, hub id, or `tiny` (the embedded default)")
+    data: str | None = opt(None, "data: file(s), a saved datasets folder, a bundled name, or hub id")
+    output: str | None = opt(None, "output directory (refused if non-empty without overwrite/resume)")
+    adapter: str | None = opt(None, "adapter to train instead of full weights, e.g. `lora`")
+    format: str | None = opt(None, "force the data format instead of detecting it")
+    seed: int = opt(42, "random seed (data order, initialisation, sampling)")
+    max_steps: int = opt(-1, "stop after this many optimizer steps (-1: run `epochs`)")
+    epochs: float = opt(1.0, "passes over the training data")
+    max_samples: int | None = opt(None, "use at most this many training records")
+    learning_rate: float = opt(2e-5, "peak learning rate (AdamW)")
+    lr_scheduler: str = opt("linear", "learning-rate schedule: linear, cosine, constant, ...")
+    warmup_ratio: float = opt(0.0, "share of steps spent warming the learning rate up")
+    weight_decay: float = opt(0.0, "AdamW weight decay")
+    max_grad_norm: float = opt(1.0, "gradient clipping norm")
+    batch_size: int = opt(4, "examples per device per step")
+    gradient_accumulation_steps: int = opt(1, "micro-batches accumulated per optimizer step")
+    max_length: int = opt(512, "truncate sequences to this many tokens")
+    eval_split: float = opt(0.0, "share of the data held out for evaluation (0: none)")
+    system_prompt: str | None = opt(None, "system prompt added to chat data (e.g. in Russian)")
+    logging_steps: int = opt(10, "log metrics every N steps (1: the first line is the initial loss)")
+    save_steps: int = opt(0, "checkpoint every N steps for --resume (0: no checkpoints)")
+    report_to: str = opt("none", "also log to: none, tensorboard, wandb")
+    bf16: bool = opt(False, "bfloat16 mixed precision (needs hardware support)")
+    fp16: bool = opt(False, "float16 mixed precision (needs a GPU)")
+    gradient_checkpointing: bool = opt(False, "trade compute for memory")
+    trust_remote_code: bool = opt(False, "allow model code from the model's repository")
+    resume: bool = opt(False, "continue from the latest complete checkpoint in the output")
+    overwrite: bool = opt(False, "replace an existing output directory")
+
+    def __post_init__(self) -> None:
+        checks = [
+            (self.learning_rate > 0, "learning_rate must be > 0"),
+            (self.batch_size >= 1, "batch_size must be >= 1"),
+            (self.gradient_accumulation_steps >= 1, "gradient_accumulation_steps must be >= 1"),
+            (self.max_length >= 8, "max_length must be >= 8"),
+            (0.0 <= self.eval_split < 1.0, "eval_split must be in [0, 1)"),
+            (self.logging_steps >= 1, "logging_steps must be >= 1"),
+            (self.save_steps >= 0, "save_steps must be >= 0"),
+            (self.max_steps == -1 or self.max_steps >= 1, "max_steps must be -1 or >= 1"),
+            (self.epochs > 0, "epochs must be > 0"),
+            (not (self.resume and self.overwrite), "resume and overwrite exclude each other"),
+        ]
+        for ok, message in checks:
+            if not ok:
+                raise UserError(message)
+
+
+@dataclass
+class ResolvedConfig:
+    """The merged configuration of one run."""
+
+    plugin: str
+    run: RunConfig
+    method: Any
+    adapter: Any | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"plugin": self.plugin}
+        out.update(dataclasses.asdict(self.run))
+        out.update(dataclasses.asdict(self.method))
+        if self.adapter is not None:
+            out.update(dataclasses.asdict(self.adapter))
+        return out
+
+    def to_yaml(self) -> str:
+        return yaml.safe_dump(self.to_dict(), sort_keys=False, allow_unicode=True)
+
+
+def fields_of(cls: type) -> dict[str, tuple[Any, Any, str]]:
+    """``{name: (type, default, help)}`` of a config dataclass."""
+    hints = typing.get_type_hints(cls)
+    out = {}
+    for f in dataclasses.fields(cls):
+        if f.default is not dataclasses.MISSING:
+            default = f.default
+        elif f.default_factory is not dataclasses.MISSING:
+            default = f.default_factory()
+        else:
+            default = None
+        out[f.name] = (hints.get(f.name, str), default, f.metadata.get("help", ""))
+    return out
+
+
+def coerce(key: str, value: Any, tp: Any) -> Any:
+    """Convert a YAML/``--set`` value to the field's type, or fail naming the key."""
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if origin in (typing.Union, types.UnionType):
+        if value is None or (isinstance(value, str) and value.lower() in ("none", "null", "")):
+            if type(None) in args:
+                return None
+        inner = [a for a in args if a is not type(None)]
+        return coerce(key, value, inner[0]) if len(inner) == 1 else value
+    if isinstance(value, str) and tp is not str:
+        value = yaml.safe_load(value) if value.strip() else value
+    try:
+        if tp is bool:
+            if isinstance(value, bool):
+                return value
+            raise ValueError
+        if tp is int:
+            if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+                raise ValueError
+            return int(value)
+        if tp is float:
+            if isinstance(value, bool):
+                raise ValueError
+            return float(value)
+        if tp is str:
+            return str(value)
+        if origin is list:
+            items = value if isinstance(value, list) else str(value).split(",")
+            return [coerce(key, v, args[0] if args else str) for v in items]
+    except (TypeError, ValueError):
+        name = getattr(tp, "__name__", str(tp))
+        raise UserError(f"option {key!r}: expected {name}, got {value!r}") from None
+    return value
+
+
+def parse_set(items: list[str]) -> dict[str, str]:
+    """``["a=1", "b=x"]`` -> ``{"a": "1", "b": "x"}``; values are typed later by their field."""
+    out = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise UserError(f"--set {item!r}: expected key=value")
+        out[key.strip()] = value
+    return out
+
+
+def load_yaml(path: str | Path) -> dict[str, Any]:
+    """Read a recipe YAML file into a flat dict."""
+    p = Path(path)
+    if not p.is_file():
+        raise UserError(f"config file not found: {p}")
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark else ""
+        raise UserError(f"{p}{where}: invalid YAML ({getattr(exc, 'problem', exc)})") from None
+    if not isinstance(data, dict):
+        raise UserError(f"{p}: expected a mapping of option: value")
+    return data
+
+
+def resolve(
+    plugin: str,
+    method_config: type,
+    *,
+    run_defaults: dict[str, Any] | None = None,
+    adapter_config: type | None = None,
+    yaml_values: dict[str, Any] | None = None,
+    set_values: dict[str, Any] | None = None,
+    flags: dict[str, Any] | None = None,
+    source: str = "option",
+) -> ResolvedConfig:
+    """Merge all layers into typed dataclasses; unknown keys fail with a suggestion."""
+    tables = {"run": fields_of(RunConfig), "method": fields_of(method_config)}
+    if adapter_config is not None:
+        tables["adapter"] = fields_of(adapter_config)
+    owner: dict[str, str] = {}
+    for part, fields_ in tables.items():
+        for name in fields_:
+            owner.setdefault(name, part)
+
+    values: dict[str, dict[str, Any]] = {part: {} for part in tables}
+    layers = [
+        ("defaults", run_defaults or {}),
+        (source, {k: v for k, v in (yaml_values or {}).items() if k not in ("plugin", "stage")}),
+        ("--set", set_values or {}),
+        ("flag", {k: v for k, v in (flags or {}).items() if v is not None}),
+    ]
+    for layer, mapping in layers:
+        for key, value in mapping.items():
+            part = owner.get(key)
+            if part is None:
+                close = difflib.get_close_matches(key, owner, n=1, cutoff=0.6)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                raise UserError(
+                    f"unknown {layer} key {key!r} for plugin {plugin!r}{hint} "
+                    f"(see `ruadapt run --plugin {plugin} --help-config`)"
+                )
+            values[part][key] = coerce(key, value, tables[part][key][0])
+
+    try:
+        run = RunConfig(**values["run"])
+        method = method_config(**values["method"])
+        adapter = adapter_config(**values["adapter"]) if adapter_config is not None else None
+    except UserError:
+        raise
+    except (TypeError, ValueError) as exc:
+        raise UserError(f"invalid option for {plugin!r}: {exc}") from None
+    return ResolvedConfig(plugin=plugin, run=run, method=method, adapter=adapter)
+
+
+def describe(cls: type) -> list[tuple[str, str, str, str]]:
+    """Rows ``(name, type, default, help)`` for help tables and generated docs."""
+    rows = []
+    for name, (tp, default, help_text) in fields_of(cls).items():
+        tname = getattr(tp, "__name__", None) or str(tp).replace("typing.", "")
+        rows.append((name, tname, repr(default), help_text))
+    return rows

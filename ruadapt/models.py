@@ -1,0 +1,122 @@
+"""Finding, loading and saving models: local folders, hub ids, adapters, and ``tiny``.
+
+Heavy imports stay inside functions so ``ruadapt --help`` does not pay for torch.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from ruadapt.errors import UserError
+
+TINY = "tiny"
+
+
+def cache_dir() -> Path:
+    """Where ruadapt caches built assets (``RUADAPT_CACHE`` or ``~/.cache/ruadapt``)."""
+    return Path(os.environ.get("RUADAPT_CACHE", Path.home() / ".cache" / "ruadapt"))
+
+
+def resolve_model(spec: str) -> str:
+    """Turn ``--model`` into something ``from_pretrained`` loads, or fail naming the path."""
+    if spec == TINY:
+        from ruadapt.tiny import ensure_tiny_model
+
+        return str(ensure_tiny_model())
+    path = Path(spec).expanduser()
+    if path.exists():
+        if not path.is_dir():
+            raise UserError(f"model path {path} is a file; expected a model directory")
+        if not (path / "config.json").is_file() and not is_adapter_dir(path):
+            raise UserError(f"model path {path} has no config.json (not a saved model)")
+        return str(path)
+    looks_local = spec.startswith((".", "/", "~")) or spec.count("/") != 1
+    if looks_local:
+        raise UserError(f"model path {spec} does not exist")
+    return spec  # a hub id: transformers resolves it (from its cache when offline)
+
+
+def is_adapter_dir(path: str | Path) -> bool:
+    return (Path(path) / "adapter_config.json").is_file()
+
+
+def adapter_base(path: str | Path) -> str:
+    """The base model an adapter directory was trained on."""
+    config = json.loads((Path(path) / "adapter_config.json").read_text())
+    base = config.get("base_model_name_or_path")
+    if not base:
+        raise UserError(f"{path}/adapter_config.json names no base model")
+    return base
+
+
+def load_tokenizer(spec: str, *, trust_remote_code: bool = False) -> Any:
+    """A fast tokenizer with a pad token (the EOS token when the model has none)."""
+    from transformers import AutoTokenizer
+
+    path = resolve_model(spec)
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(path, trust_remote_code=trust_remote_code)
+    except OSError as exc:
+        raise UserError(f"cannot load a tokenizer from {spec}: {exc}".splitlines()[0]) from None
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    return tokenizer
+
+
+def load_causal_lm(spec: str, *, trust_remote_code: bool = False, dtype: str = "auto") -> Any:
+    """Load a causal LM; an adapter directory is loaded onto its base and merged."""
+    from transformers import AutoModelForCausalLM
+
+    path = resolve_model(spec)
+    try:
+        if is_adapter_dir(path):
+            from peft import PeftModel
+
+            base = AutoModelForCausalLM.from_pretrained(
+                resolve_model(adapter_base(path)), trust_remote_code=trust_remote_code, dtype=dtype
+            )
+            _match_vocab(base, path)
+            return PeftModel.from_pretrained(base, path).merge_and_unload()
+        return AutoModelForCausalLM.from_pretrained(
+            path, trust_remote_code=trust_remote_code, dtype=dtype, use_safetensors=_has_safetensors(path)
+        )
+    except OSError as exc:
+        raise UserError(f"cannot load model {spec}: {exc}".splitlines()[0]) from None
+
+
+def _has_safetensors(path: str) -> bool | None:
+    """Local folders must hold safetensors (no pickles); hub ids decide for themselves."""
+    p = Path(path)
+    if not p.is_dir():
+        return None
+    if not any(p.glob("*.safetensors")):
+        raise UserError(f"{p} has no .safetensors weights; ruadapt loads safetensors only")
+    return True
+
+
+def _match_vocab(base: Any, adapter_path: str) -> None:
+    """An adapter trained after tokenizer extension carries a larger vocabulary."""
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(adapter_path)
+    if len(tokenizer) > base.get_input_embeddings().weight.shape[0]:
+        base.resize_token_embeddings(len(tokenizer), mean_resizing=False)
+
+
+def count_parameters(model: Any) -> tuple[int, int]:
+    """``(trainable, total)`` parameter counts."""
+    trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    total = sum(p.numel() for p in model.parameters())
+    return trainable, total
+
+
+def save_pretrained(model: Any, tokenizer: Any, directory: str | Path) -> None:
+    """Save weights (safetensors only) and tokenizer into ``directory``."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    model.save_pretrained(directory, safe_serialization=True)
+    if tokenizer is not None:
+        tokenizer.save_pretrained(directory)

@@ -1,0 +1,380 @@
+"""Running one method: the output-directory contract every method gets for free.
+
+The runner, not the plugin, owns the output directory: it refuses to clobber one, writes
+``config.yaml`` first, appends ``metrics.jsonl`` as the method logs, saves the model (or
+adapter) with its tokenizer in safetensors, and marks the directory complete last
+(``run.json``), so a crashed run never looks finished. Checkpoints live in
+``checkpoints/`` and ``--resume`` continues from the latest complete one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruadapt.config import ResolvedConfig
+from ruadapt.contracts import Adapter, Method
+from ruadapt.errors import UserError
+from ruadapt.registry import Registry
+
+COMPLETE_MARKER = "run.json"
+METRICS_FILE = "metrics.jsonl"
+CONFIG_FILE = "config.yaml"
+CHECKPOINTS = "checkpoints"
+
+
+def is_complete(directory: str | Path) -> bool:
+    """True when ``directory`` holds the finished output of a run."""
+    marker = Path(directory) / COMPLETE_MARKER
+    if not marker.is_file():
+        return False
+    try:
+        return json.loads(marker.read_text()).get("status") == "complete"
+    except (json.JSONDecodeError, OSError):
+        return False
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def latest_checkpoint(directory: str | Path) -> Path | None:
+    """The newest checkpoint whose trainer state was fully written, or None."""
+    root = Path(directory) / CHECKPOINTS
+    if not root.is_dir():
+        return None
+    done = [p for p in root.glob("checkpoint-*") if (p / "trainer_state.json").is_file()]
+    if not done:
+        return None
+    return max(done, key=lambda p: int(p.name.rsplit("-", 1)[-1]))
+
+
+@dataclass
+class Run:
+    """What a method's ``train(run, config)`` works with.
+
+    ``model``/``tokenizer``/``dataset`` load lazily on first use, converted to the method's
+    data kind, with the adapter (``--adapter``) already applied to ``model``. Methods log
+    through ``log()`` or pass ``callback()`` to a transformers/TRL trainer.
+    """
+
+    config: ResolvedConfig
+    method: Method
+    registry: Registry
+    output_dir: Path
+    adapter: Adapter | None = None
+    _model: Any = None
+    _tokenizer: Any = None
+    _data: Any = None
+    _started: float = field(default_factory=time.time)
+    extra: dict[str, Any] = field(default_factory=dict)  # a method's own results for run.json
+
+    # ---- what methods read ------------------------------------------------------------
+    @property
+    def options(self):
+        """The common run options (``RunConfig``)."""
+        return self.config.run
+
+    @property
+    def work_dir(self) -> str:
+        """Where trainers write checkpoints (``OUTPUT/checkpoints``)."""
+        return str(self.output_dir / CHECKPOINTS)
+
+    @property
+    def resume_from(self) -> str | None:
+        """The checkpoint to resume from when ``--resume`` was given."""
+        if not self.options.resume:
+            return None
+        ckpt = latest_checkpoint(self.output_dir)
+        return str(ckpt) if ckpt else None
+
+    @property
+    def tokenizer(self):
+        if self._tokenizer is None:
+            from ruadapt.models import load_tokenizer
+
+            self._tokenizer = load_tokenizer(
+                self.options.model, trust_remote_code=self.options.trust_remote_code
+            )
+        return self._tokenizer
+
+    @property
+    def model(self):
+        if self._model is None:
+            self._model = self.apply_adapter(self.load_model())
+        return self._model
+
+    @model.setter
+    def model(self, value) -> None:
+        self._model = value
+
+    def load_model(self, spec: str | None = None):
+        """Load a causal LM (the run's ``--model`` by default) without the adapter."""
+        from ruadapt.models import load_causal_lm
+
+        return load_causal_lm(
+            spec or self.options.model, trust_remote_code=self.options.trust_remote_code
+        )
+
+    def apply_adapter(self, model):
+        """Wrap ``model`` with the run's adapter (if any) and log the trainable share."""
+        from ruadapt.models import count_parameters
+
+        if self.adapter is not None:
+            model = self.adapter.apply(model, self.config.adapter, self)
+        trainable, total = count_parameters(model)
+        self.extra["trainable_parameters"] = trainable
+        self.extra["total_parameters"] = total
+        print(f"trainable parameters: {trainable:,} of {total:,} ({100 * trainable / total:.2f}%)")
+        return model
+
+    def _load_data(self):
+        if self._data is None:
+            from ruadapt.data import load_for_method
+
+            if not self.options.data:
+                raise UserError(f"no data given: pass --data for plugin {self.method.name!r}")
+            self._data = load_for_method(
+                self.options.data,
+                self.method.data_kind,
+                self.registry,
+                format=self.options.format,
+                system_prompt=self.options.system_prompt,
+                max_samples=self.options.max_samples,
+                eval_split=self.options.eval_split,
+                seed=self.options.seed,
+            )
+        return self._data
+
+    @property
+    def dataset(self):
+        """The training split, converted to the method's data kind (a ``datasets.Dataset``)."""
+        return self._load_data()[0]
+
+    @property
+    def eval_dataset(self):
+        """The held-out split (``eval_split`` > 0), or None."""
+        return self._load_data()[1]
+
+    # ---- logging -----------------------------------------------------------------------
+    def log(self, metrics: dict[str, Any], step: int) -> None:
+        """Append one line to ``metrics.jsonl``."""
+        record = {"step": int(step), **{k: _plain(v) for k, v in metrics.items()}}
+        with open(self.output_dir / METRICS_FILE, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+    def callback(self):
+        """A transformers ``TrainerCallback`` that writes the trainer's logs to metrics.jsonl."""
+        from ruadapt.callbacks import MetricsCallback
+
+        return MetricsCallback(self)
+
+    def training_arguments(self) -> dict[str, Any]:
+        """Keyword arguments for ``transformers.TrainingArguments`` / TRL configs."""
+        o = self.options
+        import torch
+
+        return {
+            "output_dir": self.work_dir,
+            "max_steps": o.max_steps,
+            "num_train_epochs": o.epochs,
+            "per_device_train_batch_size": o.batch_size,
+            "per_device_eval_batch_size": o.batch_size,
+            "gradient_accumulation_steps": o.gradient_accumulation_steps,
+            "learning_rate": o.learning_rate,
+            "lr_scheduler_type": o.lr_scheduler,
+            "warmup_steps": o.warmup_ratio,  # a float in [0, 1) is a ratio in transformers 5
+            "weight_decay": o.weight_decay,
+            "max_grad_norm": o.max_grad_norm,
+            "logging_steps": o.logging_steps,
+            "save_strategy": "steps" if o.save_steps else "no",
+            "save_steps": o.save_steps or 500,
+            "save_total_limit": 2,
+            "seed": o.seed,
+            "data_seed": o.seed,
+            "report_to": [] if o.report_to == "none" else [o.report_to],
+            "bf16": o.bf16,
+            "fp16": o.fp16,
+            "gradient_checkpointing": o.gradient_checkpointing,
+            "use_cpu": not torch.cuda.is_available(),
+            "remove_unused_columns": False,
+        }
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def prepare_output(directory: str | Path, *, overwrite: bool, resume: bool) -> Path:
+    """Check and create the output directory according to the no-clobber rules."""
+    out = Path(directory).expanduser()
+    if out.exists() and not out.is_dir():
+        raise UserError(f"output {out} exists and is a file")
+    if out.is_dir() and any(out.iterdir()):
+        if resume:
+            if not (out / CONFIG_FILE).is_file():
+                raise UserError(f"--resume: {out} is not a ruadapt output (no {CONFIG_FILE})")
+        elif overwrite:
+            if not (out / CONFIG_FILE).is_file():
+                raise UserError(
+                    f"--overwrite: {out} is not a ruadapt output (no {CONFIG_FILE}); "
+                    "refusing to delete it, choose another --output"
+                )
+            shutil.rmtree(out)
+        else:
+            raise UserError(
+                f"output directory {out} is not empty; pass --overwrite to replace it "
+                "or --resume to continue it"
+            )
+    elif resume:
+        raise UserError(f"--resume: nothing to resume in {out}")
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+def _truncate_metrics(out: Path, step: int) -> None:
+    """On resume, drop metric lines logged after the checkpoint we continue from."""
+    path = out / METRICS_FILE
+    if not path.is_file():
+        return
+    keep = [
+        line for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip() and json.loads(line).get("step", 0) <= step
+    ]
+    write_atomic(path, "".join(line + "\n" for line in keep))
+
+
+def run_method(config: ResolvedConfig, registry: Registry) -> Path:
+    """Run ``config.plugin`` end to end and return the completed output directory."""
+    method = registry.method(config.plugin)
+    adapter = registry.adapter(config.run.adapter) if config.run.adapter else None
+    if not config.run.output:
+        raise UserError("no output directory: pass --output DIR")
+    _check_paths(config)
+    out = prepare_output(config.run.output, overwrite=config.run.overwrite, resume=config.run.resume)
+    (out / COMPLETE_MARKER).unlink(missing_ok=True)
+    write_atomic(out / CONFIG_FILE, config.to_yaml())
+    run = Run(config=config, method=method, registry=registry, output_dir=out, adapter=adapter)
+    if config.run.resume:
+        ckpt = latest_checkpoint(out)
+        if ckpt is None:
+            raise UserError(f"--resume: no complete checkpoint in {out / CHECKPOINTS}")
+        _truncate_metrics(out, int(ckpt.name.rsplit("-", 1)[-1]))
+        print(f"resuming from {ckpt}")
+    else:
+        (out / METRICS_FILE).write_text("")
+
+    _seed(config.run.seed)
+    try:
+        method.train(run, config.method)
+    except KeyboardInterrupt:
+        hint = " --resume" if config.run.save_steps else " (set save_steps to make runs resumable)"
+        raise UserError(f"interrupted; rerun the same command with{hint}") from None
+    finalize(run)
+    return out
+
+
+def finalize(run: Run) -> None:
+    """Save the model and tokenizer atomically, then mark the output complete."""
+    from ruadapt.models import save_pretrained
+
+    out = run.output_dir
+    staging = Path(tempfile.mkdtemp(prefix=".saving-", dir=out))
+    try:
+        save_pretrained(run.model, run.tokenizer, staging)
+        for item in staging.iterdir():
+            target = out / item.name
+            if target.is_dir():
+                shutil.rmtree(target)
+            os.replace(item, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    summary = {
+        "status": "complete",
+        "plugin": run.method.name,
+        "adapter": run.adapter.name if run.adapter else None,
+        "seconds": round(time.time() - run._started, 2),
+        **run.extra,
+    }
+    write_atomic(out / COMPLETE_MARKER, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+
+
+def _check_paths(config: ResolvedConfig) -> None:
+    out = Path(config.run.output).expanduser().resolve()
+    for name in ("model", "data"):
+        value = getattr(config.run, name)
+        if value and Path(value).expanduser().exists():
+            src = Path(value).expanduser().resolve()
+            if src == out or out in src.parents:
+                raise UserError(f"--output {out} would overwrite the --{name} {value}")
+
+
+def _seed(seed: int) -> None:
+    import random
+
+    import numpy as np
+    import torch
+
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def configure(
+    plugin: str,
+    registry: Registry,
+    *,
+    config_file: str | Path | None = None,
+    sets: list[str] | dict[str, Any] | None = None,
+    **flags: Any,
+) -> ResolvedConfig:
+    """Resolve the full config of ``plugin`` from a recipe file, ``--set`` pairs and flags."""
+    from ruadapt.config import load_yaml, parse_set, resolve
+
+    yaml_values = load_yaml(config_file) if config_file else {}
+    if yaml_values.get("plugin") not in (None, plugin):
+        raise UserError(
+            f"{config_file}: recipe is for plugin {yaml_values['plugin']!r}, not {plugin!r}"
+        )
+    set_values = parse_set(sets) if isinstance(sets, list) else dict(sets or {})
+    method = registry.method(plugin)
+    adapter_name = (
+        flags.get("adapter") or set_values.get("adapter") or yaml_values.get("adapter")
+        or method.run_defaults.get("adapter")
+    )
+    adapter = registry.adapter(adapter_name) if adapter_name else None
+    return resolve(
+        plugin,
+        method.config,
+        run_defaults=method.run_defaults,
+        adapter_config=adapter.config if adapter else None,
+        yaml_values=yaml_values,
+        set_values=set_values,
+        flags=flags,
+        source=str(config_file) if config_file else "option",
+    )
+
+
+def run(plugin: str, registry: Registry | None = None, **kwargs: Any) -> Path:
+    """Library entry point of ``ruadapt run``: configure, then run; returns the output dir."""
+    from ruadapt.registry import get_registry
+
+    registry = registry or get_registry()
+    return run_method(configure(plugin, registry, **kwargs), registry)
