@@ -1,6 +1,6 @@
 """SFT: supervised fine-tuning on chat data, loss on assistant tokens only.
 
-    ruadapt run --plugin sft --model tiny --data ru-sft -o out/sft
+ruadapt run --plugin sft --model tiny --data ru-sft -o out/sft
 """
 
 from __future__ import annotations

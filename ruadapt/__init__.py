@@ -6,7 +6,7 @@ Public API for plugin authors::
 
     @ruadapt.hookimpl
     def register_methods(register):
-        register(ruadapt.Method(name="orpo", config=ORPOConfig, data_kind="preference", train=train))
+        register(ruadapt.Method("orpo", ORPOConfig, data_kind="preference", train=train))
 
 Importing this module is cheap: torch and transformers load only when a model is used.
 """

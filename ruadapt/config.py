@@ -23,7 +23,9 @@ from ruadapt.errors import UserError
 def opt(default: Any, help: str, **kwargs: Any) -> Any:
     """A dataclass field with help text (shown by ``--help-config`` and in the docs)."""
     if isinstance(default, list | dict):
-        return field(default_factory=lambda: type(default)(default), metadata={"help": help}, **kwargs)
+        return field(
+            default_factory=lambda: type(default)(default), metadata={"help": help}, **kwargs
+        )
     return field(default=default, metadata={"help": help}, **kwargs)
 
 
@@ -32,8 +34,12 @@ class RunConfig:
     """Options every method shares (a method may change their defaults)."""
 
     model: str = opt("tiny", "model: local directory, hub id, or `tiny` (the embedded default)")
-    data: str | None = opt(None, "data: file(s), a saved datasets folder, a bundled name, or hub id")
-    output: str | None = opt(None, "output directory (refused if non-empty without overwrite/resume)")
+    data: str | None = opt(
+        None, "data: file(s), a saved datasets folder, a bundled name, or hub id"
+    )
+    output: str | None = opt(
+        None, "output directory (refused if non-empty without overwrite/resume)"
+    )
     adapter: str | None = opt(None, "adapter to train instead of full weights, e.g. `lora`")
     format: str | None = opt(None, "force the data format instead of detecting it")
     seed: int = opt(42, "random seed (data order, initialisation, sampling)")
@@ -50,7 +56,9 @@ class RunConfig:
     max_length: int = opt(512, "truncate sequences to this many tokens")
     eval_split: float = opt(0.0, "share of the data held out for evaluation (0: none)")
     system_prompt: str | None = opt(None, "system prompt added to chat data (e.g. in Russian)")
-    logging_steps: int = opt(10, "log metrics every N steps (1: the first line is the initial loss)")
+    logging_steps: int = opt(
+        10, "log metrics every N steps (1: the first line is the initial loss)"
+    )
     save_steps: int = opt(0, "checkpoint every N steps for --resume (0: no checkpoints)")
     report_to: str = opt("none", "also log to: none, tensorboard, wandb")
     bf16: bool = opt(False, "bfloat16 mixed precision (needs hardware support)")
@@ -119,9 +127,9 @@ def coerce(key: str, value: Any, tp: Any) -> Any:
     origin = typing.get_origin(tp)
     args = typing.get_args(tp)
     if origin in (typing.Union, types.UnionType):
-        if value is None or (isinstance(value, str) and value.lower() in ("none", "null", "")):
-            if type(None) in args:
-                return None
+        empty = value is None or (isinstance(value, str) and value.lower() in ("none", "null", ""))
+        if empty and type(None) in args:
+            return None
         inner = [a for a in args if a is not type(None)]
         return coerce(key, value, inner[0]) if len(inner) == 1 else value
     if isinstance(value, str) and tp is not str:

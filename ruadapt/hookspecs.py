@@ -24,7 +24,7 @@ def register_adapters(register):
 
 @hookspec
 def register_data_formats(register):
-    """Register data formats (detect + convert to a data kind): ``register(ruadapt.DataFormat(...))``."""
+    """Register data formats (detect, validate, convert): ``register(ruadapt.DataFormat(...))``."""
 
 
 @hookspec

@@ -81,7 +81,10 @@ def load_causal_lm(spec: str, *, trust_remote_code: bool = False, dtype: str = "
             _match_vocab(base, path)
             return PeftModel.from_pretrained(base, path).merge_and_unload()
         return AutoModelForCausalLM.from_pretrained(
-            path, trust_remote_code=trust_remote_code, dtype=dtype, use_safetensors=_has_safetensors(path)
+            path,
+            trust_remote_code=trust_remote_code,
+            dtype=dtype,
+            use_safetensors=_has_safetensors(path),
         )
     except OSError as exc:
         raise UserError(f"cannot load model {spec}: {exc}".splitlines()[0]) from None

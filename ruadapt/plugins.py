@@ -73,12 +73,20 @@ def load_plugins(
     if entry_points:
         _load_entry_points(plugins)
     for module_name in modules:
-        _register(plugins, module_name, lambda m=module_name: importlib.import_module(m),
-                  Origin(distribution=module_name, version="", module=module_name, kind="module"))
+        _register(
+            plugins,
+            module_name,
+            lambda m=module_name: importlib.import_module(m),
+            Origin(distribution=module_name, version="", module=module_name, kind="module"),
+        )
     for name, obj in (objects or {}).items():
         module = getattr(obj, "__name__", type(obj).__name__)
-        _register(plugins, name, lambda o=obj: o,
-                  Origin(distribution=name, version="", module=module, kind="object"))
+        _register(
+            plugins,
+            name,
+            lambda o=obj: o,
+            Origin(distribution=name, version="", module=module, kind="object"),
+        )
     _drop_unknown_hooks(plugins)
     if os.environ.get(TRACE_ENV):
         _trace(pm)
@@ -87,7 +95,9 @@ def load_plugins(
 
 def _load_entry_points(plugins: Plugins) -> None:
     seen: set[str] = set()
-    for ep in sorted(importlib.metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+    for ep in sorted(
+        importlib.metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name
+    ):
         dist = ep.dist
         origin = Origin(
             distribution=dist.name if dist else "?",

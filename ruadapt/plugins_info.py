@@ -16,15 +16,17 @@ def describe_plugins(registry: Registry, *, include_builtin: bool = True) -> lis
             continue
         plugin = pm.get_plugin(name)
         hooks = sorted(h.name for h in pm.get_hookcallers(plugin) or [])
-        rows.append({
-            "name": name,
-            "distribution": origin.distribution,
-            "version": origin.version,
-            "origin": "built-in" if origin.builtin else origin.kind,
-            "module": origin.module,
-            "hooks": hooks,
-            "registers": registry.registered_by(name),
-        })
+        rows.append(
+            {
+                "name": name,
+                "distribution": origin.distribution,
+                "version": origin.version,
+                "origin": "built-in" if origin.builtin else origin.kind,
+                "module": origin.module,
+                "hooks": hooks,
+                "registers": registry.registered_by(name),
+            }
+        )
     return rows
 
 

@@ -255,7 +255,8 @@ def _truncate_metrics(out: Path, step: int) -> None:
     if not path.is_file():
         return
     keep = [
-        line for line in path.read_text(encoding="utf-8").splitlines()
+        line
+        for line in path.read_text(encoding="utf-8").splitlines()
         if line.strip() and json.loads(line).get("step", 0) <= step
     ]
     write_atomic(path, "".join(line + "\n" for line in keep))
@@ -268,7 +269,9 @@ def run_method(config: ResolvedConfig, registry: Registry) -> Path:
     if not config.run.output:
         raise UserError("no output directory: pass --output DIR")
     _check_paths(config)
-    out = prepare_output(config.run.output, overwrite=config.run.overwrite, resume=config.run.resume)
+    out = prepare_output(
+        config.run.output, overwrite=config.run.overwrite, resume=config.run.resume
+    )
     (out / COMPLETE_MARKER).unlink(missing_ok=True)
     write_atomic(out / CONFIG_FILE, config.to_yaml())
     run = Run(config=config, method=method, registry=registry, output_dir=out, adapter=adapter)
@@ -356,7 +359,9 @@ def configure(
     set_values = parse_set(sets) if isinstance(sets, list) else dict(sets or {})
     method = registry.method(plugin)
     adapter_name = (
-        flags.get("adapter") or set_values.get("adapter") or yaml_values.get("adapter")
+        flags.get("adapter")
+        or set_values.get("adapter")
+        or yaml_values.get("adapter")
         or method.run_defaults.get("adapter")
     )
     adapter = registry.adapter(adapter_name) if adapter_name else None

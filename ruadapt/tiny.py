@@ -120,8 +120,18 @@ def build_model(tokenizer, seed: int = 0):
     return model
 
 
-def pretrain(model, tokenizer, paragraphs: list[str], steps: int, *, seq_len: int = 128,
-             batch_size: int = 16, lr: float = 3e-3, seed: int = 0, progress: bool = True) -> list[float]:
+def pretrain(
+    model,
+    tokenizer,
+    paragraphs: list[str],
+    steps: int,
+    *,
+    seq_len: int = 128,
+    batch_size: int = 16,
+    lr: float = 3e-3,
+    seed: int = 0,
+    progress: bool = True,
+) -> list[float]:
     """Plain next-token pretraining on packed text; returns the loss of each step."""
     import torch
     from tqdm.auto import tqdm
@@ -163,8 +173,14 @@ def pretrain(model, tokenizer, paragraphs: list[str], steps: int, *, seq_len: in
     return losses
 
 
-def build_tiny_model(output: str | Path, steps: int = DEFAULT_STEPS, *, seed: int = 0,
-                     progress: bool = True, texts: tuple[str, str] | None = None) -> dict:
+def build_tiny_model(
+    output: str | Path,
+    steps: int = DEFAULT_STEPS,
+    *,
+    seed: int = 0,
+    progress: bool = True,
+    texts: tuple[str, str] | None = None,
+) -> dict:
     """Build the tiny default into ``output`` (written atomically); returns a summary."""
     import torch
 

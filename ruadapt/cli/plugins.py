@@ -32,11 +32,17 @@ def list_plugins(
         return
     body = []
     for row in rows:
-        registers = "; ".join(f"{k}: {', '.join(sorted(v))}" for k, v in sorted(row["registers"].items()))
-        body.append((row["name"], row["version"], row["origin"], row["distribution"], registers or "-"))
+        registers = "; ".join(
+            f"{k}: {', '.join(sorted(v))}" for k, v in sorted(row["registers"].items())
+        )
+        body.append(
+            (row["name"], row["version"], row["origin"], row["distribution"], registers or "-")
+        )
     typer.echo(table(body, ("plugin", "version", "origin", "distribution", "registers")))
     for failure in failures:
-        typer.secho(f"failed: {failure['name']}: {failure['error']}", err=True, fg=typer.colors.YELLOW)
+        typer.secho(
+            f"failed: {failure['name']}: {failure['error']}", err=True, fg=typer.colors.YELLOW
+        )
 
 
 @plugins_app.command("info")

@@ -28,13 +28,21 @@ def _extra_options(args: list[str]) -> dict[str, str]:
 
 def run_command(
     ctx: typer.Context,
-    plugin: str = typer.Option(..., "--plugin", "-p", help="Method to run (see `ruadapt plugins`)."),
+    plugin: str = typer.Option(
+        ..., "--plugin", "-p", help="Method to run (see `ruadapt plugins`)."
+    ),
     config: str | None = typer.Option(None, "--config", "-c", help="YAML recipe with options."),
     set_: list[str] = typer.Option([], "--set", help="Override an option: key=value (repeatable)."),
-    model: str | None = typer.Option(None, "--model", "-m", help="Model directory, hub id or `tiny`."),
-    data: str | None = typer.Option(None, "--data", "-d", help="Data file(s), folder, bundled name."),
+    model: str | None = typer.Option(
+        None, "--model", "-m", help="Model directory, hub id or `tiny`."
+    ),
+    data: str | None = typer.Option(
+        None, "--data", "-d", help="Data file(s), folder, bundled name."
+    ),
     output: str | None = typer.Option(None, "--output", "-o", help="Output directory."),
-    adapter: str | None = typer.Option(None, "--adapter", "-a", help="Adapter to train, e.g. lora."),
+    adapter: str | None = typer.Option(
+        None, "--adapter", "-a", help="Adapter to train, e.g. lora."
+    ),
     seed: int | None = typer.Option(None, "--seed", help="Random seed."),
     max_steps: int | None = typer.Option(None, "--max-steps", help="Stop after N optimizer steps."),
     resume: bool = typer.Option(False, "--resume", help="Continue from the latest checkpoint."),
@@ -61,8 +69,16 @@ def run_command(
         if "=" not in pair:
             raise UserError(f"--set {pair!r}: expected key=value")
     sets.update(_extra_options(ctx.args))
-    flags = {"model": model, "data": data, "output": output, "adapter": adapter, "seed": seed,
-             "max_steps": max_steps, "resume": resume or None, "overwrite": overwrite or None}
+    flags = {
+        "model": model,
+        "data": data,
+        "output": output,
+        "adapter": adapter,
+        "seed": seed,
+        "max_steps": max_steps,
+        "resume": resume or None,
+        "overwrite": overwrite or None,
+    }
     resolved = configure(plugin, reg, config_file=config, sets=sets, **flags)
     out = run_method(resolved, reg)
     typer.echo(f"done: {out}")

@@ -8,8 +8,12 @@ import typer
 
 
 def tiny_model(
-    output: str | None = typer.Option(None, "--output", "-o", help="Write here (default: the cache)."),
-    steps: int = typer.Option(300, "--steps", help="Pretraining steps (0: random init, for tests)."),
+    output: str | None = typer.Option(
+        None, "--output", "-o", help="Write here (default: the cache)."
+    ),
+    steps: int = typer.Option(
+        300, "--steps", help="Pretraining steps (0: random init, for tests)."
+    ),
     seed: int = typer.Option(0, "--seed", help="Random seed."),
 ) -> None:
     """Build the tiny English-centric Llama-style model from the bundled corpora.

@@ -9,9 +9,17 @@ from typing import Any
 from ruadapt.errors import UserError
 
 
-def load_for_method(spec: str, kind: str, registry: Any, *, format: str | None = None,
-                    system_prompt: str | None = None, max_samples: int | None = None,
-                    eval_split: float = 0.0, seed: int = 42):
+def load_for_method(
+    spec: str,
+    kind: str,
+    registry: Any,
+    *,
+    format: str | None = None,
+    system_prompt: str | None = None,
+    max_samples: int | None = None,
+    eval_split: float = 0.0,
+    seed: int = 42,
+):
     """Load ``spec`` and convert it to ``kind``; returns ``(train, eval_or_None)`` Datasets."""
     from datasets import Dataset
 
@@ -21,9 +29,15 @@ def load_for_method(spec: str, kind: str, registry: Any, *, format: str | None =
     if not path.is_file():
         raise UserError(f"data file not found: {spec}")
     if path.suffix == ".txt":
-        rows = [{"text": p.strip()} for p in path.read_text(encoding="utf-8").split("\n\n") if p.strip()]
+        rows = [
+            {"text": p.strip()} for p in path.read_text(encoding="utf-8").split("\n\n") if p.strip()
+        ]
     else:
-        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        rows = [
+            json.loads(line)
+            for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip()
+        ]
     if max_samples:
         rows = rows[:max_samples]
     ds = Dataset.from_list(rows)
