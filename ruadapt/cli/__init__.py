@@ -26,20 +26,25 @@ app = typer.Typer(
 _state: dict[str, object] = {"debug": False, "plugin_modules": ()}
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from ruadapt import __version__
+
+        typer.echo(f"ruadapt {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _root(
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors."),
     plugin_module: list[str] = typer.Option(
         [], "--plugin-module", help="Also load this module as a plugin (repeatable)."
     ),
-    version: bool = typer.Option(False, "--version", help="Print the version and exit."),
+    version: bool = typer.Option(
+        False, "--version", callback=_print_version, is_eager=True, help="Print the version."
+    ),
 ) -> None:
     """Adapt large language models to Russian: extend the tokenizer, align, evaluate."""
-    if version:
-        from ruadapt import __version__
-
-        typer.echo(f"ruadapt {__version__}")
-        raise typer.Exit()
 
 
 def registry():
