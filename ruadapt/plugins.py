@@ -43,6 +43,7 @@ class Plugins:
     pm: pluggy.PluginManager
     origins: dict[str, Origin] = field(default_factory=dict)
     failures: dict[str, str] = field(default_factory=dict)  # plugin name -> one-line reason
+    warnings: dict[str, str] = field(default_factory=dict)  # loaded, but something is off
     disabled: list[str] = field(default_factory=list)
 
 
@@ -116,6 +117,27 @@ def _load_entry_points(plugins: Plugins) -> None:
             continue
         seen.add(ep.name)
         _register(plugins, ep.name, ep.load, origin)
+        if dist is not None and ep.name in plugins.origins:
+            mismatch = version_mismatch(dist.requires or [])
+            if mismatch:
+                plugins.warnings[ep.name] = f"{origin.distribution} {origin.version}: {mismatch}"
+
+
+def version_mismatch(requirements: list[str]) -> str | None:
+    """A message when a plugin's declared ``ruadapt`` requirement excludes this version."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    from ruadapt import __version__
+
+    for line in requirements:
+        try:
+            req = Requirement(line)
+        except InvalidRequirement:
+            continue
+        applies = req.name == "ruadapt" and req.marker is None and req.specifier
+        if applies and not req.specifier.contains(__version__, prereleases=True):
+            return f"declares ruadapt{req.specifier} but ruadapt {__version__} is installed"
+    return None
 
 
 def _register(plugins: Plugins, name: str, load, origin: Origin) -> None:

@@ -25,6 +25,7 @@ def describe_plugins(registry: Registry, *, include_builtin: bool = True) -> lis
                 "module": origin.module,
                 "hooks": hooks,
                 "registers": registry.registered_by(name),
+                "warning": registry.plugins.warnings.get(name),
             }
         )
     return rows

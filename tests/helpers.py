@@ -25,8 +25,9 @@ def invoke(args: list[str], capsys: pytest.CaptureFixture) -> tuple[int, str, st
     return code, out, err
 
 
-def fake_distribution(root: Path, dist: str, version: str, modules: dict[str, str],
-                      entry_points: dict[str, str]) -> None:
+def fake_distribution(
+    root: Path, dist: str, version: str, modules: dict[str, str], entry_points: dict[str, str]
+) -> None:
     """Install a throwaway distribution the way pip would leave it: a module on sys.path plus
     ``<dist>-<version>.dist-info/{METADATA,entry_points.txt}`` that importlib.metadata finds."""
     root.mkdir(parents=True, exist_ok=True)

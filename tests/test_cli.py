@@ -36,14 +36,17 @@ def test_help_config_prints_method_and_run_options(capsys):
 
 
 def test_unknown_option_gets_a_suggestion_and_no_traceback(capsys, tmp_path):
-    code, _, err = invoke(["run", "--plugin", "sft", "-o", str(tmp_path / "o"),
-                           "--set", "packng=true"], capsys)
+    code, _, err = invoke(
+        ["run", "--plugin", "sft", "-o", str(tmp_path / "o"), "--set", "packng=true"], capsys
+    )
     assert code == 1
     assert "did you mean 'packing'" in err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
 
 
 def test_missing_model_path_is_named(capsys, tmp_path):
-    code, _, err = invoke(["run", "--plugin", "sft", "--model", str(tmp_path / "nope"),
-                           "-o", str(tmp_path / "o")], capsys)
+    code, _, err = invoke(
+        ["run", "--plugin", "sft", "--model", str(tmp_path / "nope"), "-o", str(tmp_path / "o")],
+        capsys,
+    )
     assert code == 1 and f"model path {tmp_path / 'nope'} does not exist" in err

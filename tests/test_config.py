@@ -25,7 +25,8 @@ class ToyConfig:
 
 def test_merge_order_later_layers_win():
     cfg = resolve(
-        "toy", ToyConfig,
+        "toy",
+        ToyConfig,
         run_defaults={"learning_rate": 1e-3, "data": "ru-prefs"},
         yaml_values={"plugin": "toy", "learning_rate": 2e-3, "beta": 0.2, "seed": 7},
         set_values={"beta": "0.3", "batch_size": "2"},
@@ -40,15 +41,25 @@ def test_merge_order_later_layers_win():
 
 
 def test_set_values_are_typed_by_field():
-    cfg = resolve("toy", ToyConfig, set_values={"use_dora": "true", "layers": "q,k,v",
-                                                "max_samples": "none", "learning_rate": "1e-4"})
+    cfg = resolve(
+        "toy",
+        ToyConfig,
+        set_values={
+            "use_dora": "true",
+            "layers": "q,k,v",
+            "max_samples": "none",
+            "learning_rate": "1e-4",
+        },
+    )
     assert cfg.method.use_dora is True
     assert cfg.method.layers == ["q", "k", "v"]
     assert cfg.run.max_samples is None
     assert cfg.run.learning_rate == pytest.approx(1e-4)
 
 
-@pytest.mark.parametrize(("value", "tp"), [("abc", int), ("1.5", int), ("maybe", bool), ("x", float)])
+@pytest.mark.parametrize(
+    ("value", "tp"), [("abc", int), ("1.5", int), ("maybe", bool), ("x", float)]
+)
 def test_wrong_types_fail_naming_the_key(value, tp):
     with pytest.raises(UserError, match="option 'k': expected"):
         coerce("k", value, tp)

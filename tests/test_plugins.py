@@ -14,7 +14,7 @@ from tests.helpers import activate, fake_distribution, invoke
 
 # A complete third-party method: it trains the LM head bias-free with plain torch for
 # `max_steps` steps and logs the loss, so `ruadapt run --plugin echo-lm` exercises the contract.
-GOOD = '''
+GOOD = """
 from dataclasses import dataclass
 import ruadapt
 from ruadapt.config import opt
@@ -42,37 +42,44 @@ def train(run, config):
 def register_methods(register):
     register(ruadapt.Method(name="echo-lm", config=EchoConfig, data_kind="text", train=train,
                             summary="test method"))
-'''
+"""
 
-DUPLICATE = '''
+DUPLICATE = """
 import ruadapt
 from thirdparty_good import EchoConfig, train
 
 @ruadapt.hookimpl
 def register_methods(register):
     register(ruadapt.Method(name="echo-lm", config=EchoConfig, data_kind="text", train=train))
-'''
+"""
 
 BROKEN = "import module_that_does_not_exist\n"
 
-TYPO = '''
+TYPO = """
 import ruadapt
 
 @ruadapt.hookimpl
 def register_method(register):  # typo: the hook is register_methods
     pass
-'''
+"""
 
 
 @pytest.fixture
 def site(tmp_path, monkeypatch):
     root = tmp_path / "site"
-    fake_distribution(root, "ruadapt-echo", "0.3", {"thirdparty_good": GOOD},
-                      {"echo": "thirdparty_good"})
-    fake_distribution(root, "ruadapt-broken", "0.2", {"thirdparty_broken": BROKEN},
-                      {"broken": "thirdparty_broken"})
-    fake_distribution(root, "ruadapt-typo", "0.1", {"thirdparty_typo": TYPO},
-                      {"typo": "thirdparty_typo"})
+    fake_distribution(
+        root, "ruadapt-echo", "0.3", {"thirdparty_good": GOOD}, {"echo": "thirdparty_good"}
+    )
+    fake_distribution(
+        root,
+        "ruadapt-broken",
+        "0.2",
+        {"thirdparty_broken": BROKEN},
+        {"broken": "thirdparty_broken"},
+    )
+    fake_distribution(
+        root, "ruadapt-typo", "0.1", {"thirdparty_typo": TYPO}, {"typo": "thirdparty_typo"}
+    )
     activate(monkeypatch, root)
     return root
 
@@ -103,8 +110,9 @@ def test_hook_name_typo_is_reported_and_plugin_dropped(site):
 
 
 def test_duplicate_method_name_is_an_error_naming_both(site, monkeypatch):
-    fake_distribution(site, "ruadapt-dup", "0.4", {"thirdparty_dup": DUPLICATE},
-                      {"dup": "thirdparty_dup"})
+    fake_distribution(
+        site, "ruadapt-dup", "0.4", {"thirdparty_dup": DUPLICATE}, {"dup": "thirdparty_dup"}
+    )
     activate(monkeypatch, site)
     with pytest.raises(UserError) as err:
         collect(load_plugins())
@@ -145,8 +153,23 @@ def test_plugins_command_lists_origin_version_and_failures(site, capsys):
 def test_third_party_method_runs_through_cli(site, tiny_model, tiny_data, tmp_path, capsys):
     out = tmp_path / "run"
     code, stdout, err = invoke(
-        ["run", "--plugin", "echo-lm", "--model", tiny_model, "--data", tiny_data("text"),
-         "-o", str(out), "--max-steps", "2", "--lr", "0.05"], capsys)
+        [
+            "run",
+            "--plugin",
+            "echo-lm",
+            "--model",
+            tiny_model,
+            "--data",
+            tiny_data("text"),
+            "-o",
+            str(out),
+            "--max-steps",
+            "2",
+            "--lr",
+            "0.05",
+        ],
+        capsys,
+    )
     assert code == 0, err
     lines = [json.loads(x) for x in (out / "metrics.jsonl").read_text().splitlines()]
     assert [x["step"] for x in lines] == [1, 2]
@@ -171,3 +194,20 @@ def test_plugin_module_option_registers_a_module(site, capsys):
     names = {p["name"]: p for p in json.loads(out)["plugins"]}
     assert names["thirdparty_plain"]["origin"] == "module"
     assert names["thirdparty_plain"]["registers"] == {"method": ["plain-lm"]}
+
+
+def test_plugin_declaring_another_ruadapt_version_gets_a_warning(tmp_path, monkeypatch):
+    root = tmp_path / "site2"
+    fake_distribution(
+        root,
+        "ruadapt-old",
+        "1.0",
+        {"thirdparty_old": GOOD.replace('"echo-lm"', '"old-lm"')},
+        {"old": "thirdparty_old"},
+    )
+    meta = root / "ruadapt_old-1.0.dist-info" / "METADATA"
+    meta.write_text(meta.read_text() + "Requires-Dist: ruadapt<0.1\n")
+    activate(monkeypatch, root)
+    plugins = load_plugins()
+    assert "declares ruadapt<0.1 but ruadapt 0.1.0 is installed" in plugins.warnings["old"]
+    assert "old-lm" in collect(plugins).methods  # still usable: a warning, not a failure

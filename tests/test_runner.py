@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -48,8 +49,14 @@ def registry():
 
 
 def test_output_holds_model_config_metrics_and_marker(registry, tiny_model, tiny_data, tmp_path):
-    out = run("lm", registry, model=tiny_model, data=tiny_data("text"), output=str(tmp_path / "o"),
-              max_steps=3)
+    out = run(
+        "lm",
+        registry,
+        model=tiny_model,
+        data=tiny_data("text"),
+        output=str(tmp_path / "o"),
+        max_steps=3,
+    )
     assert is_complete(out)
     assert (out / "model.safetensors").is_file() and (out / "tokenizer.json").is_file()
     assert "plugin: lm" in (out / "config.yaml").read_text()
@@ -60,7 +67,7 @@ def test_output_holds_model_config_metrics_and_marker(registry, tiny_model, tiny
 
     model = AutoModelForCausalLM.from_pretrained(tiny_model)
     tok = AutoTokenizer.from_pretrained(tiny_model)
-    texts = [json.loads(x)["text"] for x in open(tiny_data("text"))][:2]
+    texts = [json.loads(x)["text"] for x in Path(tiny_data("text")).read_text().splitlines()][:2]
     batch = tok(texts, return_tensors="pt", padding=True)
     initial = model(**batch, labels=batch["input_ids"]).loss.item()
     assert steps[0]["loss"] == pytest.approx(initial, abs=1e-5)
@@ -68,8 +75,15 @@ def test_output_holds_model_config_metrics_and_marker(registry, tiny_model, tiny
 
 def test_crashed_run_is_never_marked_complete(registry, tiny_model, tiny_data, tmp_path):
     with pytest.raises(RuntimeError, match="simulated crash"):
-        run("lm", registry, model=tiny_model, data=tiny_data("text"), output=str(tmp_path / "o"),
-            max_steps=3, sets={"fail_at": "2"})
+        run(
+            "lm",
+            registry,
+            model=tiny_model,
+            data=tiny_data("text"),
+            output=str(tmp_path / "o"),
+            max_steps=3,
+            sets={"fail_at": "2"},
+        )
     out = tmp_path / "o"
     assert not is_complete(out)
     assert not (out / "model.safetensors").exists()
@@ -96,8 +110,9 @@ def test_overwrite_replaces_a_previous_run(registry, tiny_model, tiny_data, tmp_
 
 def test_output_inside_the_model_is_refused(registry, tiny_model, tiny_data):
     with pytest.raises(UserError, match="would overwrite the --model"):
-        run("lm", registry, model=tiny_model, data=tiny_data("text"), output=tiny_model,
-            max_steps=1)
+        run(
+            "lm", registry, model=tiny_model, data=tiny_data("text"), output=tiny_model, max_steps=1
+        )
 
 
 def test_resume_needs_something_to_resume(tmp_path):
@@ -107,5 +122,11 @@ def test_resume_needs_something_to_resume(tmp_path):
 
 def test_missing_model_path_is_named(registry, tiny_data, tmp_path):
     with pytest.raises(UserError, match="model path /no/such/model does not exist"):
-        run("lm", registry, model="/no/such/model", data=tiny_data("text"),
-            output=str(tmp_path / "o"), max_steps=1)
+        run(
+            "lm",
+            registry,
+            model="/no/such/model",
+            data=tiny_data("text"),
+            output=str(tmp_path / "o"),
+            max_steps=1,
+        )

@@ -39,6 +39,8 @@ def list_plugins(
             (row["name"], row["version"], row["origin"], row["distribution"], registers or "-")
         )
     typer.echo(table(body, ("plugin", "version", "origin", "distribution", "registers")))
+    for name, warning in sorted(reg.plugins.warnings.items()):
+        typer.secho(f"warning: {name}: {warning}", err=True, fg=typer.colors.YELLOW)
     for failure in failures:
         typer.secho(
             f"failed: {failure['name']}: {failure['error']}", err=True, fg=typer.colors.YELLOW
