@@ -173,7 +173,11 @@ class Run:
 
     # ---- logging -----------------------------------------------------------------------
     def log(self, metrics: dict[str, Any], step: int) -> None:
-        """Append one line to ``metrics.jsonl``."""
+        """Append one line to ``metrics.jsonl`` (main process only)."""
+        from ruadapt import distributed
+
+        if not distributed.is_main():
+            return
         record = {"step": int(step), **{k: _plain(v) for k, v in metrics.items()}}
         with open(self.output_dir / METRICS_FILE, "a", encoding="utf-8") as fh:
             fh.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -213,6 +217,7 @@ class Run:
             "gradient_checkpointing": o.gradient_checkpointing,
             "use_cpu": not torch.cuda.is_available(),
             "remove_unused_columns": False,
+            "ddp_find_unused_parameters": False,
         }
 
 
@@ -269,12 +274,42 @@ def run_method(config: ResolvedConfig, registry: Registry) -> Path:
     if not config.run.output:
         raise UserError("no output directory: pass --output DIR")
     _check_paths(config)
-    out = prepare_output(
-        config.run.output, overwrite=config.run.overwrite, resume=config.run.resume
-    )
+    from ruadapt import distributed
+
+    distributed.setup()
+    out = Path(config.run.output).expanduser()
+    if distributed.is_main():
+        _start_output(config, out)
+    distributed.barrier()
+    if distributed.world_size() > 1:
+        print(f"[rank {distributed.rank()}/{distributed.world_size()}] training {method.name}")
+    run = Run(config=config, method=method, registry=registry, output_dir=out, adapter=adapter)
+
+    _seed(config.run.seed)
+    try:
+        method.train(run, config.method)
+    except KeyboardInterrupt:
+        if latest_checkpoint(out) is not None:
+            raise UserError(
+                "interrupted; to continue, rerun the same command with --resume"
+            ) from None
+        raise UserError(
+            "interrupted before the first checkpoint (set save_steps to make "
+            "runs resumable); rerun with --overwrite to start again"
+        ) from None
+    distributed.barrier()
+    if distributed.is_main():
+        run.extra["world_size"] = distributed.world_size()
+        finalize(run)
+    distributed.barrier()
+    return out
+
+
+def _start_output(config: ResolvedConfig, out: Path) -> None:
+    """Prepare the output directory, write config.yaml, and reset or trim metrics.jsonl."""
+    prepare_output(out, overwrite=config.run.overwrite, resume=config.run.resume)
     (out / COMPLETE_MARKER).unlink(missing_ok=True)
     write_atomic(out / CONFIG_FILE, config.to_yaml())
-    run = Run(config=config, method=method, registry=registry, output_dir=out, adapter=adapter)
     if config.run.resume:
         ckpt = latest_checkpoint(out)
         if ckpt is None:
@@ -283,15 +318,6 @@ def run_method(config: ResolvedConfig, registry: Registry) -> Path:
         print(f"resuming from {ckpt}")
     else:
         (out / METRICS_FILE).write_text("")
-
-    _seed(config.run.seed)
-    try:
-        method.train(run, config.method)
-    except KeyboardInterrupt:
-        hint = " --resume" if config.run.save_steps else " (set save_steps to make runs resumable)"
-        raise UserError(f"interrupted; rerun the same command with{hint}") from None
-    finalize(run)
-    return out
 
 
 def finalize(run: Run) -> None:

@@ -23,7 +23,7 @@ app = typer.Typer(
     add_completion=False,
 )
 
-_state: dict[str, object] = {"debug": False, "plugin_modules": ()}
+_state: dict[str, object] = {"debug": False, "plugin_modules": (), "argv": []}
 
 
 def _print_version(value: bool) -> None:
@@ -63,6 +63,7 @@ def _register_core_commands() -> None:
 def _scan_argv(argv: list[str]) -> None:
     """Options needed before Typer parses: plugins may add commands."""
     _state["debug"] = "--debug" in argv
+    _state["argv"] = list(argv)
     modules = []
     for i, arg in enumerate(argv):
         if arg == "--plugin-module" and i + 1 < len(argv):

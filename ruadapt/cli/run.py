@@ -48,6 +48,13 @@ def run_command(
     resume: bool = typer.Option(False, "--resume", help="Continue from the latest checkpoint."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output."),
     help_config: bool = typer.Option(False, "--help-config", help="Print the method's options."),
+    launcher: str | None = typer.Option(
+        None, "--launcher", help="Start several processes: `accelerate` (DDP/FSDP/DeepSpeed)."
+    ),
+    num_processes: int = typer.Option(2, "--num-processes", help="Processes for --launcher."),
+    accelerate_config: str | None = typer.Option(
+        None, "--accelerate-config", help="accelerate config file (see examples/accelerate/)."
+    ),
 ) -> None:
     """Train with a registered method. Method options may also be given as flags
     (``--beta 0.2``) or ``--set beta=0.2``.
@@ -60,6 +67,9 @@ def run_command(
 
     reg = registry()
     method = reg.method(plugin)
+    if launcher is not None:
+        _relaunch(launcher, num_processes, accelerate_config)
+        return
     if help_config:
         adapter_record = reg.adapter(adapter) if adapter else None
         print_config_help(method, adapter_record)
@@ -82,6 +92,28 @@ def run_command(
     resolved = configure(plugin, reg, config_file=config, sets=sets, **flags)
     out = run_method(resolved, reg)
     typer.echo(f"done: {out}")
+
+
+def _relaunch(launcher: str, num_processes: int, config_file: str | None) -> None:
+    """Re-run this very command under the launcher, minus the launcher options."""
+    from ruadapt import distributed
+    from ruadapt.cli import _state
+
+    if launcher != "accelerate":
+        raise UserError(f"--launcher {launcher!r}: only 'accelerate' is supported")
+    argv, args, skip = list(_state["argv"]), [], 0  # type: ignore[call-overload]
+    for arg in argv:
+        if skip:
+            skip -= 1
+            continue
+        name = arg.split("=", 1)[0]
+        if name in ("--launcher", "--num-processes", "--accelerate-config"):
+            skip = 0 if "=" in arg else 1
+            continue
+        args.append(arg)
+    code = distributed.launch(args, num_processes, config_file)
+    if code:
+        raise typer.Exit(code)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,0 +1,255 @@
+"""Multi-stage recipes: ``ruadapt pipeline recipe.yaml``.
+
+A recipe is a YAML file with a root ``output``, a starting ``model`` and a list of
+``stages``. Each stage is either a training run (``plugin: NAME`` plus its options) or a
+step (``step: tokenizer-extend | eval | report``). A stage's model defaults to the output of
+the previous stage that produced a model; ``@name`` refers to another stage's output and
+``@base`` to the recipe's starting model, so several methods can branch from one SFT stage.
+
+Each stage writes ``OUTPUT/<stage name>``. ``OUTPUT/pipeline.json`` records a hash of every
+finished stage's resolved config (including the hashes of the stages it reads from), so
+re-running a recipe skips finished, unchanged stages and resumes where it stopped;
+``--from STAGE`` reruns from that stage on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruadapt.errors import UserError
+from ruadapt.runner import is_complete, latest_checkpoint, write_atomic
+
+STATE_FILE = "pipeline.json"
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+@dataclass
+class Stage:
+    """One stage of a recipe, as written (``options`` exclude name/plugin/step)."""
+
+    name: str
+    plugin: str | None
+    step: str | None
+    options: dict[str, Any]
+
+    @property
+    def makes_model(self) -> bool:
+        return self.plugin is not None or self.step == "tokenizer-extend"
+
+
+@dataclass
+class Recipe:
+    path: Path
+    output: Path
+    model: str
+    stages: list[Stage]
+    defaults: dict[str, Any] = field(default_factory=dict)
+
+
+# step name -> function(options, output_dir, registry) doing the work; imported lazily.
+def _step_tokenizer_extend(options: dict[str, Any], out: Path, registry: Any) -> None:
+    from ruadapt.tokenizer.extend_model import extend_model
+
+    extend_model(output=str(out), overwrite=True, **options)
+
+
+def _step_eval(options: dict[str, Any], out: Path, registry: Any) -> None:
+    from ruadapt_evals.suite import evaluate
+
+    evaluate(output=str(out), registry=registry, **options)
+
+
+def _step_report(options: dict[str, Any], out: Path, registry: Any) -> None:
+    from ruadapt_evals.compare import compare_runs
+
+    compare_runs(output=str(out), **options)
+
+
+STEPS: dict[str, Callable[[dict[str, Any], Path, Any], None]] = {
+    "tokenizer-extend": _step_tokenizer_extend,
+    "eval": _step_eval,
+    "report": _step_report,
+}
+
+
+def load_recipe(path: str | Path, output: str | None = None) -> Recipe:
+    """Parse and check a recipe file; errors name the file and the stage."""
+    from ruadapt.config import load_yaml
+
+    path = Path(path)
+    data = load_yaml(path)
+    unknown = set(data) - {"output", "model", "stages", "defaults", "description"}
+    if unknown:
+        raise UserError(f"{path}: unknown top-level key(s) {sorted(unknown)}")
+    raw_stages = data.get("stages")
+    if not isinstance(raw_stages, list) or not raw_stages:
+        raise UserError(f"{path}: 'stages' must be a non-empty list")
+    stages, seen = [], set()
+    for i, raw in enumerate(raw_stages, 1):
+        if not isinstance(raw, dict) or "name" not in raw:
+            raise UserError(f"{path}: stage {i} needs a 'name'")
+        raw = dict(raw)
+        name = str(raw.pop("name"))
+        plugin, step = raw.pop("plugin", None), raw.pop("step", None)
+        if not _NAME.match(name) or name in seen:
+            raise UserError(f"{path}: stage {name!r}: names must be unique words")
+        if (plugin is None) == (step is None):
+            raise UserError(f"{path}: stage {name!r} needs exactly one of 'plugin' or 'step'")
+        if step is not None and step not in STEPS:
+            raise UserError(f"{path}: stage {name!r}: unknown step {step!r} ({', '.join(STEPS)})")
+        seen.add(name)
+        stages.append(Stage(name=name, plugin=plugin, step=step, options=raw))
+    out = output or data.get("output")
+    if not out:
+        raise UserError(f"{path}: no 'output' (or pass --output)")
+    return Recipe(
+        path=path,
+        output=Path(out),
+        model=str(data.get("model", "tiny")),
+        stages=stages,
+        defaults=dict(data.get("defaults") or {}),
+    )
+
+
+def _resolve_refs(
+    value: Any, recipe: Recipe, outputs: dict[str, Path], stage: str, refs: set[str]
+) -> Any:
+    """Replace ``@stage`` / ``@base`` by paths, recording which stages were read."""
+    if isinstance(value, str) and value.startswith("@"):
+        ref = value[1:]
+        if ref == "base":
+            return recipe.model
+        if ref not in outputs:
+            raise UserError(
+                f"{recipe.path}: stage {stage!r} refers to {value!r}, which is not an earlier stage"
+            )
+        refs.add(ref)
+        return str(outputs[ref])
+    if isinstance(value, list):
+        return [_resolve_refs(v, recipe, outputs, stage, refs) for v in value]
+    return value
+
+
+def plan(recipe: Recipe, overrides: dict[str, dict[str, Any]] | None = None):
+    """``(stage, options, hash, output)`` of every stage, in order.
+
+    A stage's hash covers its resolved options and the hashes of the stages it reads, so a
+    changed stage invalidates everything downstream of it and nothing else.
+    """
+    overrides = overrides or {}
+    outputs: dict[str, Path] = {}
+    hashes: dict[str, str] = {}
+    previous_model: str | None = None  # "@stage" of the last stage that made a model
+    planned = []
+    for stage in recipe.stages:
+        options = dict(recipe.defaults) if stage.plugin else {}
+        options.update(stage.options)
+        options.update(overrides.get(stage.name, {}))
+        if stage.makes_model or stage.step == "eval":
+            options.setdefault("model", previous_model or "@base")
+        refs: set[str] = set()
+        options = {
+            k: _resolve_refs(v, recipe, outputs, stage.name, refs) for k, v in options.items()
+        }
+        payload = json.dumps(
+            {
+                "plugin": stage.plugin,
+                "step": stage.step,
+                "options": options,
+                "upstream": sorted(hashes[r] for r in refs),
+            },
+            sort_keys=True,
+            default=str,
+        )
+        digest = hashlib.sha256(payload.encode()).hexdigest()[:16]
+        out = recipe.output / stage.name
+        planned.append((stage, options, digest, out))
+        outputs[stage.name] = out
+        hashes[stage.name] = digest
+        if stage.makes_model:
+            previous_model = f"@{stage.name}"
+    return planned
+
+
+def _stage_done(out: Path) -> bool:
+    return is_complete(out) or (out / "report.json").is_file()
+
+
+def run_pipeline(
+    path: str | Path,
+    *,
+    output: str | None = None,
+    start_from: str | None = None,
+    overrides: dict[str, dict[str, Any]] | None = None,
+    registry: Any = None,
+    echo: Callable[[str], None] = print,
+) -> dict[str, Any]:
+    """Run a recipe, skipping finished unchanged stages; returns the pipeline state."""
+    from ruadapt.registry import get_registry
+    from ruadapt.runner import run
+
+    recipe = load_recipe(path, output)
+    registry = registry or get_registry()
+    steps = plan(recipe, overrides)
+    names = [s.name for s, *_ in steps]
+    if start_from is not None and start_from not in names:
+        raise UserError(f"--from {start_from!r}: no such stage (stages: {', '.join(names)})")
+    for stage, *_ in steps:  # fail on unknown plugins before the first stage runs
+        if stage.plugin:
+            registry.method(stage.plugin)
+    recipe.output.mkdir(parents=True, exist_ok=True)
+    state_path = recipe.output / STATE_FILE
+    state = json.loads(state_path.read_text()) if state_path.is_file() else {"stages": {}}
+    forced = False
+    for i, (stage, options, digest, out) in enumerate(steps, 1):
+        forced = forced or stage.name == start_from
+        previous = state["stages"].get(stage.name, {})
+        label = f"[{i}/{len(steps)}] {stage.name} ({stage.plugin or stage.step})"
+        if not forced and previous.get("hash") == digest and _stage_done(out):
+            echo(f"{label}: finished, config unchanged — skipped")
+            continue
+        resume = (
+            not forced
+            and previous.get("hash") == digest
+            and stage.plugin is not None
+            and latest_checkpoint(out) is not None
+        )
+        echo(f"{label}: {'resuming' if resume else 'running'} -> {out}")
+        started = time.time()
+        if stage.plugin:
+            flags = {
+                "output": str(out),
+                "overwrite": None if resume else out.exists() or None,
+                "resume": resume or None,
+            }
+            sets = {k: v for k, v in options.items() if k not in ("output",)}
+            run(stage.plugin, registry, sets=sets, **flags)
+        else:
+            STEPS[stage.step](dict(options), out, registry)
+        state["stages"][stage.name] = {
+            "hash": digest,
+            "status": "complete",
+            "seconds": round(time.time() - started, 1),
+            "output": str(out),
+        }
+        write_atomic(state_path, json.dumps(state, indent=2) + "\n")
+    return state
+
+
+def parse_overrides(items: list[str]) -> dict[str, dict[str, Any]]:
+    """``["sft.max_steps=5"]`` -> ``{"sft": {"max_steps": "5"}}``."""
+    out: dict[str, dict[str, Any]] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        stage, dot, option = key.partition(".")
+        if not sep or not dot or not option:
+            raise UserError(f"--set {item!r}: expected STAGE.option=value")
+        out.setdefault(stage, {})[option] = value
+    return out

@@ -1,0 +1,121 @@
+"""Crash safety and scale-out: SIGKILL then --resume, and a two-process CPU run."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+
+def _ruadapt(*args: str) -> list[str]:
+    return [sys.executable, "-m", "ruadapt", *args]
+
+
+def _metrics(out: Path) -> list[dict]:
+    return [json.loads(x) for x in (out / "metrics.jsonl").read_text().splitlines() if x]
+
+
+def test_sigkill_after_first_checkpoint_then_resume(tiny_model, tiny_data, tmp_path):
+    out = tmp_path / "run"
+    data = tiny_data("chat", n=16)
+    args = [
+        "run",
+        "--plugin",
+        "sft",
+        "--model",
+        tiny_model,
+        "--data",
+        data,
+        "-o",
+        str(out),
+        "--max-steps",
+        "40",
+        "--set",
+        "save_steps=2",
+        "--set",
+        "logging_steps=1",
+        "--set",
+        "batch_size=1",
+    ]
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    proc = subprocess.Popen(
+        _ruadapt(*args), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    first = out / "checkpoints" / "checkpoint-2" / "trainer_state.json"
+    deadline = time.time() + 240
+    while not first.exists() and proc.poll() is None and time.time() < deadline:
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert first.exists(), "the run never wrote its first checkpoint"
+    assert not (out / "run.json").exists(), "a killed run must not look complete"
+
+    done = subprocess.run(_ruadapt(*args, "--resume"), env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "resuming from" in done.stdout
+    assert json.loads((out / "run.json").read_text())["status"] == "complete"
+    steps = [m["step"] for m in _metrics(out) if "loss" in m]
+    assert steps == list(range(1, 41)), "each step logged exactly once across kill and resume"
+
+
+def test_resume_without_checkpoint_is_a_clear_error(tiny_model, tiny_data, tmp_path):
+    out = tmp_path / "run"
+    args = [
+        "run",
+        "--plugin",
+        "sft",
+        "--model",
+        tiny_model,
+        "--data",
+        tiny_data("chat"),
+        "-o",
+        str(out),
+        "--max-steps",
+        "1",
+    ]
+    assert subprocess.run(_ruadapt(*args), capture_output=True).returncode == 0
+    again = subprocess.run(_ruadapt(*args, "--resume"), capture_output=True, text=True)
+    assert again.returncode == 1
+    assert "no complete checkpoint" in again.stderr and "Traceback" not in again.stderr
+
+
+@pytest.mark.distributed
+def test_two_cpu_processes_train_one_model(tiny_model, tiny_data, tmp_path):
+    out = tmp_path / "ddp"
+    result = subprocess.run(
+        _ruadapt(
+            "run",
+            "--plugin",
+            "sft",
+            "--model",
+            tiny_model,
+            "--data",
+            tiny_data("chat"),
+            "-o",
+            str(out),
+            "--max-steps",
+            "2",
+            "--set",
+            "batch_size=1",
+            "--launcher",
+            "accelerate",
+            "--num-processes",
+            "2",
+        ),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    log = result.stdout + result.stderr
+    assert "[rank 0/2] training sft" in log and "[rank 1/2] training sft" in log
+    summary = json.loads((out / "run.json").read_text())
+    assert summary["world_size"] == 2
+    assert len(list(out.glob("*.safetensors"))) == 1
