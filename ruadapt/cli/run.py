@@ -57,7 +57,7 @@ def run_command(
     ),
 ) -> None:
     """Train with a registered method. Method options may also be given as flags
-    (``--beta 0.2``) or ``--set beta=0.2``.
+    (--beta 0.2) or with --set beta=0.2.
 
     Example: ruadapt run --plugin sft --model tiny --data ru-sft -o out/sft --max-steps 50
     """
