@@ -1,0 +1,36 @@
+"""Every shipped recipe parses, references earlier stages only, and uses known options."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from ruadapt.pipeline import load_recipe, plan
+from ruadapt.plugins import load_plugins
+from ruadapt.registry import collect
+from ruadapt.runner import configure
+
+ROOT = Path(__file__).parent.parent
+RECIPES = sorted((ROOT / "examples" / "recipes").glob("*.yaml")) + [
+    Path(str(resources.files("ruadapt").joinpath("recipes", "demo.yaml")))
+]
+
+
+@pytest.fixture(scope="module")
+def registry():
+    return collect(load_plugins())
+
+
+@pytest.mark.parametrize("path", RECIPES, ids=lambda p: p.name)
+def test_recipe_is_valid(path, registry):
+    recipe = load_recipe(path)
+    assert path.read_text().startswith("#"), "a recipe starts with a comment giving its command"
+    for stage, options, _, out in plan(recipe):
+        assert out.parent == recipe.output
+        if stage.plugin:
+            missing = [k for k in ("output",) if k in options]
+            assert not missing
+            # configure() raises on an unknown key or a bad value, exactly as a run would
+            configure(stage.plugin, registry, sets=options, output=str(out))
