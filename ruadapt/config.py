@@ -64,6 +64,9 @@ class RunConfig:
     bf16: bool = opt(False, "bfloat16 mixed precision (needs hardware support)")
     fp16: bool = opt(False, "float16 mixed precision (needs a GPU)")
     gradient_checkpointing: bool = opt(False, "trade compute for memory")
+    quantization: str | None = opt(
+        None, "load the base weights in `4bit` or `8bit` (bitsandbytes, CUDA; with LoRA: QLoRA)"
+    )
     trust_remote_code: bool = opt(False, "allow model code from the model's repository")
     resume: bool = opt(False, "continue from the latest complete checkpoint in the output")
     overwrite: bool = opt(False, "replace an existing output directory")

@@ -66,9 +66,22 @@ def load_tokenizer(spec: str, *, trust_remote_code: bool = False) -> Any:
     return tokenizer
 
 
-def load_causal_lm(spec: str, *, trust_remote_code: bool = False, dtype: str = "auto") -> Any:
-    """Load a causal LM; an adapter directory is loaded onto its base and merged."""
+def load_causal_lm(
+    spec: str,
+    *,
+    trust_remote_code: bool = False,
+    dtype: str = "auto",
+    quantization: str | None = None,
+) -> Any:
+    """Load a causal LM; an adapter directory is loaded onto its base and merged.
+
+    ``quantization`` (``4bit``/``8bit``) loads the weights through bitsandbytes (QLoRA base).
+    """
     from transformers import AutoModelForCausalLM
+
+    from ruadapt.hardware import quantization_config
+
+    quantized = {"quantization_config": quantization_config(quantization)} if quantization else {}
 
     path = resolve_model(spec)
     try:
@@ -85,6 +98,7 @@ def load_causal_lm(spec: str, *, trust_remote_code: bool = False, dtype: str = "
             trust_remote_code=trust_remote_code,
             dtype=dtype,
             use_safetensors=_has_safetensors(path),
+            **quantized,
         )
     except OSError as exc:
         raise UserError(f"cannot load model {spec}: {exc}".splitlines()[0]) from None

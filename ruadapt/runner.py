@@ -128,7 +128,9 @@ class Run:
         from ruadapt.models import load_causal_lm
 
         return load_causal_lm(
-            spec or self.options.model, trust_remote_code=self.options.trust_remote_code
+            spec or self.options.model,
+            trust_remote_code=self.options.trust_remote_code,
+            quantization=self.options.quantization if spec is None else None,
         )
 
     def apply_adapter(self, model):
@@ -275,6 +277,9 @@ def run_method(config: ResolvedConfig, registry: Registry) -> Path:
         raise UserError("no output directory: pass --output DIR")
     _check_paths(config)
     from ruadapt import distributed
+    from ruadapt.hardware import check_run_options
+
+    check_run_options(config.run)
 
     distributed.setup()
     out = Path(config.run.output).expanduser()
