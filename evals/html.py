@@ -1,0 +1,122 @@
+"""report.html: one self-contained page (inline CSS, plots as base64 PNG, no scripts).
+
+Every piece of text that came from a model, a prompt file or a path goes through
+``html.escape``: model output is untrusted and may contain markup such as ``<script>``.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from ruadapt_evals.data import LANGUAGES
+from ruadapt_evals.tables import SPREAD_NOTE, examples, headline_rows, paired_rows, task_rows
+
+CSS = """
+body{font-family:-apple-system,'Segoe UI',Roboto,'DejaVu Sans',sans-serif;margin:24px auto;
+max-width:1150px;color:#222;line-height:1.4;padding:0 16px}
+h1{font-size:22px;margin-bottom:2px}h2{font-size:17px;margin-top:28px;
+border-bottom:1px solid #ddd;padding-bottom:3px}.sub{color:#666;font-size:13px}
+table{border-collapse:collapse;font-size:12.5px;margin:8px 0}
+th,td{border:1px solid #ddd;padding:3px 8px;text-align:right;white-space:nowrap}
+th{background:#f4f4f4}td:first-child,th:first-child{text-align:left}
+tr:nth-child(even) td{background:#fafafa}.note{color:#666;font-size:12px}
+.skip{color:#a15c00}img{max-width:100%}
+.ex{display:grid;grid-template-columns:1fr 1fr;gap:12px;margin:10px 0}
+.card{border:1px solid #ddd;border-radius:6px;padding:8px 10px;font-size:13px;min-width:0}
+.card h4{margin:0 0 6px 0;font-size:13px;color:#555}
+.t{white-space:pre-wrap;overflow-wrap:anywhere;margin:2px 0 8px 0;padding:4px 6px;
+background:#f7f7f7;border-radius:4px;font-family:ui-monospace,Menlo,monospace;font-size:12px}
+.lab{font-size:11px;color:#777;text-transform:uppercase;letter-spacing:.04em}
+"""
+
+
+def table(headers: list[str], rows: list[list[str]]) -> str:
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def image(b64: str | None, alt: str) -> str:
+    return f'<img alt="{escape(alt)}" src="data:image/png;base64,{b64}">' if b64 else ""
+
+
+def text_block(caption: str, text: str | None) -> str:
+    if text is None:
+        return ""
+    shown = text if text else "(empty answer)"
+    return f'<div class="lab">{escape(caption)}</div><div class="t">{escape(shown)}</div>'
+
+
+def example_cards(report: dict[str, Any]) -> str:
+    """Each example as two cards, Russian beside English, model beside baseline inside each."""
+    parts = []
+    for ex in examples(report):
+        cards = []
+        for lang in LANGUAGES:
+            side = ex[lang]
+            language = "Russian" if lang == "ru" else "English"
+            cards.append(
+                f'<div class="card"><h4>{escape(ex["id"])} · {language}</h4>'
+                + text_block("prompt", side["prompt"])
+                + text_block("model", side["answer"])
+                + text_block("baseline", side.get("baseline"))
+                + text_block("reference", side.get("reference"))
+                + "</div>"
+            )
+        parts.append(f'<div class="ex">{"".join(cards)}</div>')
+    return "".join(parts)
+
+
+def task_sections(report: dict[str, Any]) -> str:
+    parts = []
+    for task, entry in report["tasks"].items():
+        parts.append(f"<h2>{escape(task)}</h2><p class='note'>{escape(entry['summary'])}</p>")
+        if "skipped" in entry:
+            parts.append(f"<p class='skip'>Skipped: {escape(entry['skipped'])}</p>")
+            continue
+        for role in ("model", "baseline"):
+            side = entry.get(role) or {}
+            if "skipped" in side:
+                parts.append(f"<p class='skip'>{role}: skipped: {escape(side['skipped'])}</p>")
+        settings = (entry.get("model") or {}).get("settings")
+        if settings:
+            pairs = ", ".join(f"{k}={v}" for k, v in settings.items())
+            parts.append(f"<p class='note'>Settings: {escape(pairs)}</p>")
+        headers, rows = task_rows(report, task)
+        if rows:
+            parts.append(table(headers, rows))
+            if task == "speed":
+                parts.append(f"<p class='note'>{escape(SPREAD_NOTE)}</p>")
+        headers, rows = paired_rows(report, task)
+        if rows:
+            parts.append(table(headers, rows))
+    return "".join(parts)
+
+
+def html_page(report: dict[str, Any]) -> str:
+    """The full page; plots are skipped (with a note) if matplotlib fails."""
+    from ruadapt_evals.plots import language_bars, ratio_bars
+    from ruadapt_evals.render import subtitle, title
+
+    try:
+        plots = image(language_bars(report), "Russian vs English") + image(
+            ratio_bars(report), "Russian/English ratios"
+        )
+    except Exception as exc:  # a plotting problem must not cost the tables
+        why = f"{type(exc).__name__}: {exc}"
+        plots = f"<p class='skip'>plots unavailable: {escape(why)}</p>"
+    headers, rows = headline_rows(report)
+    shown = example_cards(report)
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>{escape(title(report))}</title><style>{CSS}</style></head><body>"
+        f"<h1>{escape(title(report))}</h1><div class='sub'>{escape(subtitle(report))}</div>"
+        "<h2>At a glance</h2><p class='note'>ru/en &gt; 1: Russian is higher than English on the "
+        "same content (for ↓ metrics that is worse). model/baseline compares the two models.</p>"
+        + table(headers, rows)
+        + plots
+        + task_sections(report)
+        + (f"<h2>Example generations</h2>{shown}" if shown else "")
+        + "</body></html>\n"
+    )

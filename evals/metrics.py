@@ -1,0 +1,130 @@
+"""Small pure metric functions shared by the tasks (no torch; unit-tested on plain strings).
+
+Definitions are spelled out in ``docs/evals.md``; ``METRICS`` below is the same list in code,
+used by the reports for descriptions and for which direction is better.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+# metric -> (one-line meaning, higher is better?)
+METRICS: dict[str, tuple[str, bool]] = {
+    "content_chars_per_second": ("reference chars/token x decode tokens/s (headline speed)", True),
+    "content_words_per_second": ("reference words/token x decode tokens/s", True),
+    "new_tokens_per_second": ("generated tokens / generation wall time", True),
+    "decode_tokens_per_second": ("tokens after the first / time after the first", True),
+    "chars_per_second": ("characters of generated text / generation wall time", True),
+    "words_per_second": ("razdel words of generated text / generation wall time", True),
+    "prefill_seconds": ("one forward pass over a prompt batch", False),
+    "time_to_first_token": ("generate() start to first new token, per batch", False),
+    "peak_memory_mb": ("peak memory during generation (CUDA allocated or process RSS)", False),
+    "tokens_per_word": ("tokens / razdel words", False),
+    "tokens_per_char": ("tokens / characters", False),
+    "tokens_per_byte": ("tokens / UTF-8 bytes", False),
+    "chars_per_token": ("characters / tokens", True),
+    "bits_per_char": ("sum of token NLL in bits / characters", False),
+    "bits_per_byte": ("sum of token NLL in bits / UTF-8 bytes", False),
+    "bits_per_text": ("sum of token NLL in bits / texts (same content in both languages)", False),
+    "chrf": ("chrF++ against references (sacrebleu, 0-100)", True),
+    "bleu": ("BLEU against references (sacrebleu, 0-100)", True),
+    "answer_language_accuracy": ("share of answers written mostly in the prompt's script", True),
+    "mean_answer_chars": ("mean answer length in characters", False),
+    "mean_answer_words": ("mean answer length in razdel words", False),
+    "mc_accuracy": ("argmax of summed choice log-prob is the answer", True),
+    "mc_accuracy_norm": ("argmax of choice log-prob per character is the answer", True),
+    "win_rate": ("share of pairwise wins (ties count half)", True),
+    "mean_reward": ("mean reward-model score of the answers", True),
+    "judge_win_rate": ("share of pairwise wins by the judge endpoint", True),
+}
+
+
+def higher_is_better(metric: str) -> bool | None:
+    """Whether a larger value of ``metric`` is better (None when unknown)."""
+    info = METRICS.get(metric)
+    return info[1] if info else None
+
+
+def words(text: str) -> list[str]:
+    """Words of ``text`` by razdel (a Russian-aware segmenter), punctuation dropped."""
+    from razdel import tokenize
+
+    return [t.text for t in tokenize(text) if any(ch.isalnum() for ch in t.text)]
+
+
+def count_words(texts: Iterable[str]) -> int:
+    return sum(len(words(t)) for t in texts)
+
+
+def _is_cyrillic(ch: str) -> bool:
+    return "\u0400" <= ch <= "\u04ff" or "\u0500" <= ch <= "\u052f"
+
+
+def _is_latin(ch: str) -> bool:
+    return ch.isalpha() and (ch.isascii() or "\u00c0" <= ch <= "\u024f")
+
+
+def script_of(text: str) -> str | None:
+    """``"ru"`` when most letters are Cyrillic, ``"en"`` when most are Latin, else None
+    (no letters, a tie, or another script)."""
+    cyr = sum(map(_is_cyrillic, text))
+    lat = sum(map(_is_latin, text))
+    if cyr > lat:
+        return "ru"
+    if lat > cyr:
+        return "en"
+    return None
+
+
+def answer_language_accuracy(answers: Sequence[str], lang: str) -> float:
+    """Share of ``answers`` written mostly in the script of ``lang`` (an empty answer fails)."""
+    if not answers:
+        return math.nan
+    return sum(script_of(a) == lang for a in answers) / len(answers)
+
+
+def chrf(hypotheses: Sequence[str], references: Sequence[str]) -> float:
+    """Corpus chrF++ (character 6-grams + word 2-grams, beta 2), as sacrebleu computes it."""
+    from sacrebleu.metrics import CHRF
+
+    return CHRF(word_order=2).corpus_score(list(hypotheses), [list(references)]).score
+
+
+def bleu(hypotheses: Sequence[str], references: Sequence[str]) -> float:
+    """Corpus BLEU with sacrebleu's defaults (13a tokenizer, exponential smoothing)."""
+    from sacrebleu.metrics import BLEU
+
+    return BLEU().corpus_score(list(hypotheses), [list(references)]).score
+
+
+def summarize(values: Sequence[float]) -> tuple[float, float]:
+    """``(median, spread)`` where spread is (max - min) / median: 0.05 means a 5% band."""
+    if not values:
+        return math.nan, math.nan
+    mid = statistics.median(values)
+    spread = (max(values) - min(values)) / mid if mid else math.nan
+    return mid, spread
+
+
+def ratio(numerator: Any, denominator: Any) -> float | None:
+    """``numerator / denominator`` for two finite numbers, else None."""
+    if not _number(numerator) or not _number(denominator) or denominator == 0:
+        return None
+    return numerator / denominator
+
+
+def ratios(numerators: dict[str, Any], denominators: dict[str, Any]) -> dict[str, float]:
+    """Ratio of every numeric metric present in both dicts (e.g. Russian over English)."""
+    out = {}
+    for key, value in numerators.items():
+        r = ratio(value, denominators.get(key))
+        if r is not None:
+            out[key] = r
+    return out
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)

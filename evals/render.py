@@ -1,0 +1,123 @@
+"""Writing an eval report: report.json, report.md (tables), report.html, generations.jsonl.
+
+Every file goes through ``ruadapt.runner.write_atomic`` (temporary file + rename), so a
+crash never leaves a half-written report that looks complete.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+from ruadapt_evals.data import LANGUAGES
+from ruadapt_evals.tables import SPREAD_NOTE, examples, headline_rows, paired_rows, task_rows
+
+
+def _json_safe(value: Any) -> Any:
+    """NaN/inf are not JSON: they become null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    return value
+
+
+def dumps(report: dict[str, Any]) -> str:
+    return json.dumps(_json_safe(report), indent=2, ensure_ascii=False) + "\n"
+
+
+def md_cell(text: Any) -> str:
+    """A Markdown table cell: one line, pipes escaped, long model text shortened."""
+    s = " ".join(str(text).split()).replace("|", "\\|")
+    return s if len(s) <= 160 else s[:157] + "..."
+
+
+def md_table(headers: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(md_cell(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def title(report: dict[str, Any]) -> str:
+    name = report["model"]["name"]
+    base = report.get("baseline")
+    return f"ruadapt eval: {name}" + (f" vs baseline {base['name']}" if base else "")
+
+
+def subtitle(report: dict[str, Any]) -> str:
+    env, prompts = report["environment"], report["config"]["prompts"]
+    return (
+        f"{report['created']} · {env['device']} ({env['cpu']}, {env['torch_threads']} threads"
+        + (f", {env['gpu']}" if env.get("gpu") else "")
+        + f") · torch {env['torch']} · transformers {env['transformers']} · "
+        f"{prompts['count']} prompts from {prompts['source']} · {report['seconds']['total']:.0f} s"
+    )
+
+
+def markdown(report: dict[str, Any]) -> str:
+    """The whole report as Markdown tables."""
+    parts = [f"# {title(report)}", "", subtitle(report), ""]
+    headers, rows = headline_rows(report)
+    parts += [
+        "## At a glance",
+        "",
+        "ru/en > 1: Russian is higher than English on the same content (for ↓ metrics, worse). "
+        "model/baseline compares the two models per language.",
+        "",
+        md_table(headers, rows),
+        "",
+    ]
+    for task, entry in report["tasks"].items():
+        parts += [f"## {task}", "", f"_{entry['summary']}_", ""]
+        if "skipped" in entry:
+            parts += [f"Skipped: {entry['skipped']}", ""]
+            continue
+        for role in ("model", "baseline"):
+            side = entry.get(role) or {}
+            if "skipped" in side:
+                parts += [f"{role}: skipped: {side['skipped']}", ""]
+            settings = side.get("settings")
+            if settings and role == "model":
+                parts += ["Settings: " + ", ".join(f"{k}={v}" for k, v in settings.items()), ""]
+        headers, rows = task_rows(report, task)
+        if rows:
+            parts += [md_table(headers, rows), ""]
+            if task == "speed":
+                parts += [SPREAD_NOTE, ""]
+        headers, rows = paired_rows(report, task)
+        if rows:
+            parts += [md_table(headers, rows), ""]
+    shown = examples(report)
+    if shown:
+        parts += ["## Example generations", ""]
+        for ex in shown:
+            for lang in LANGUAGES:
+                side = ex[lang]
+                parts.append(f"- **{ex['id']} {lang}** prompt: {md_cell(side['prompt'])}")
+                parts.append(f"  - model: {md_cell(side['answer'] or '(empty)')}")
+                if side.get("baseline") is not None:
+                    parts.append(f"  - baseline: {md_cell(side['baseline'] or '(empty)')}")
+                if side.get("reference"):
+                    parts.append(f"  - reference: {md_cell(side['reference'])}")
+        parts.append("")
+    return "\n".join(parts)
+
+
+def write_report(report: dict[str, Any], out: Path, generations: list[dict] | None = None) -> None:
+    """Write every report file into ``out`` atomically; report.json last, because its
+    presence is what marks the folder as a finished report."""
+    from ruadapt_evals.html import html_page
+
+    from ruadapt.runner import write_atomic
+
+    out.mkdir(parents=True, exist_ok=True)
+    if generations is not None:
+        lines = "".join(json.dumps(g, ensure_ascii=False) + "\n" for g in generations)
+        write_atomic(out / "generations.jsonl", lines)
+    write_atomic(out / "report.md", markdown(report))
+    write_atomic(out / "report.html", html_page(report))
+    write_atomic(out / "report.json", dumps(report))

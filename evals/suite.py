@@ -1,0 +1,197 @@
+"""``evaluate()``: run eval tasks on a model (and a baseline) and write the report.
+
+    from ruadapt_evals.suite import evaluate
+    report = evaluate("out/report", model="out/ext", baseline="tiny", tasks="speed,tokenization")
+
+Every task runs on both models; the suite adds Russian/English ratios per model and
+model/baseline ratios per language, then writes report.json / report.md / report.html and
+generations.jsonl atomically. ``ruadapt eval`` is a thin wrapper over this function.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ruadapt_evals.context import EvalContext, EvalOptions
+from ruadapt_evals.data import LANGUAGES, PromptPair
+
+from ruadapt.errors import UserError
+
+SCHEMA_VERSION = 1
+DEFAULT_TASKS = ("speed", "tokenization", "lm", "generation", "mc", "preference")
+REPORT_FILES = ("report.json", "report.md", "report.html", "generations.jsonl")
+
+
+def parse_tasks(tasks: str | Sequence[str] | None, registry: Any) -> list[str]:
+    """Task names from ``"a,b"`` or a list; ``None``/``"all"`` = built-ins, then third-party."""
+    if tasks is None or tasks == "all":
+        names = [t for t in DEFAULT_TASKS if t in registry.eval_tasks]
+        return names + sorted(set(registry.eval_tasks) - set(names))
+    names = [t.strip() for t in (tasks.split(",") if isinstance(tasks, str) else tasks)]
+    names = [t for t in names if t]
+    if not names:
+        raise UserError("--tasks is empty")
+    for name in names:
+        registry.eval_task(name)  # unknown names fail with a did-you-mean
+    return list(dict.fromkeys(names))
+
+
+def check_output(output: str | Path, overwrite: bool) -> Path:
+    """Refuse to clobber: a non-empty folder must hold an earlier report and need --overwrite."""
+    out = Path(output).expanduser()
+    if out.exists() and not out.is_dir():
+        raise UserError(f"output {out} exists and is a file")
+    if out.is_dir() and any(out.iterdir()):
+        if not (out / "report.json").is_file():
+            raise UserError(f"output {out} is not empty and holds no eval report; choose another")
+        if not overwrite:
+            raise UserError(f"output {out} already holds a report; pass --overwrite to replace it")
+    return out
+
+
+def side_report(result: dict[str, Any]) -> dict[str, Any]:
+    """One model's task result with its Russian/English ratios added."""
+    from ruadapt_evals.metrics import ratios
+
+    side = {k: v for k, v in result.items() if k != "paired"}
+    if all(isinstance(result.get(lang), dict) for lang in LANGUAGES):
+        side["ratios"] = {"ru_en": ratios(result["ru"], result["en"])}
+    return side
+
+
+def task_report(name: str, summary: str, results: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Combine the model's and baseline's results of one task (ratios, paired comparisons)."""
+    from ruadapt_evals.metrics import ratios
+
+    entry: dict[str, Any] = {"summary": summary}
+    skipped = {role: r["skipped"] for role, r in results.items() if "skipped" in r}
+    if skipped and len(skipped) == len(results):
+        entry["skipped"] = next(iter(skipped.values()))
+        return entry
+    for role, result in results.items():
+        entry[role] = side_report(result)
+    model, baseline = entry.get("model"), entry.get("baseline")
+    if model and baseline and "skipped" not in model and "skipped" not in baseline:
+        versus: dict[str, Any] = {
+            lang: ratios(model[lang], baseline[lang])
+            for lang in LANGUAGES
+            if isinstance(model.get(lang), dict) and isinstance(baseline.get(lang), dict)
+        }
+        if "ratios" in model and "ratios" in baseline:
+            # how the premium moved: < 1 on tokens_per_word means Russian got cheaper
+            versus["ru_en"] = ratios(model["ratios"]["ru_en"], baseline["ratios"]["ru_en"])
+        if "paired" in results["model"]:
+            versus["paired"] = results["model"]["paired"]
+        entry["model_vs_baseline"] = versus
+    return entry
+
+
+def run_task(task: Any, ctx: EvalContext) -> tuple[dict[str, Any], float]:
+    """Run one task on one model; a crash becomes an error entry instead of losing the run."""
+    ctx.log(f"task {task.name}")
+    start = time.perf_counter()
+    try:
+        result = task.run(ctx)
+    except UserError:
+        raise
+    except Exception as exc:  # a third-party task's bug must not lose the other results
+        ctx.log(f"task {task.name} failed: {type(exc).__name__}: {exc}")
+        result = {"skipped": f"error: {type(exc).__name__}: {exc}"}
+    if not isinstance(result, dict):
+        result = {"skipped": f"error: task returned {type(result).__name__}, not a dict"}
+    return result, time.perf_counter() - start
+
+
+def evaluate(
+    output: str | Path | None = None,
+    registry: Any = None,
+    *,
+    model: str,
+    baseline: str | None = None,
+    tasks: str | Sequence[str] | None = None,
+    prompts: str | Path | list[PromptPair] | None = None,
+    overwrite: bool = False,
+    quiet: bool = False,
+    **options: Any,
+) -> dict[str, Any]:
+    """Evaluate ``model`` (and ``baseline``) on ``tasks``; returns the report dict and, with
+    ``output``, writes it there. ``options`` are :class:`EvalOptions` fields."""
+    from ruadapt_evals.data import load_prompts
+    from ruadapt_evals.provenance import describe_model, environment, prompts_info
+
+    from ruadapt.registry import get_registry
+
+    started = time.time()
+    opts = EvalOptions(**options)
+    registry = registry or get_registry()
+    names = parse_tasks(tasks, registry)
+    out = check_output(output, overwrite) if output else None
+    if opts.reward_model:
+        from ruadapt.models import resolve_model
+
+        resolve_model(opts.reward_model)  # fail before any work when the path is wrong
+    if isinstance(prompts, list):
+        pairs = prompts[: opts.max_prompts] if opts.max_prompts else prompts
+    else:
+        pairs = load_prompts(prompts, opts.max_prompts)
+    contexts = {"model": EvalContext("model", model, pairs, opts, quiet=quiet)}
+    if baseline:
+        contexts["baseline"] = EvalContext("baseline", baseline, pairs, opts, quiet=quiet)
+        contexts["model"].other = contexts["baseline"]
+    results: dict[str, dict[str, Any]] = {name: {} for name in names}
+    seconds: dict[str, dict[str, float]] = {name: {} for name in names}
+    described: dict[str, Any] = {}
+    # one model at a time (baseline first, so its answers are cached for paired tasks):
+    # two large models need not fit in memory together, and speed is measured alone
+    for role in ("baseline", "model"):
+        if role not in contexts:
+            continue
+        ctx = contexts[role]
+        for name in names:
+            results[name][role], seconds[name][role] = run_task(registry.eval_task(name), ctx)
+        described[role] = describe_model(ctx)
+        ctx.release()
+    report = {
+        "schema_version": SCHEMA_VERSION,
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(started)),
+        "model": described["model"],
+        "baseline": described.get("baseline"),
+        "config": {
+            "tasks": names,
+            "prompts": prompts_info(prompts, pairs),
+            "options": {k: v for k, v in vars(opts).items()},
+        },
+        "environment": environment(contexts["model"]),
+        "tasks": {n: task_report(n, registry.eval_task(n).summary, results[n]) for n in names},
+        "seconds": {
+            "total": round(time.time() - started, 2),
+            **{n: {r: round(s, 2) for r, s in v.items()} for n, v in seconds.items()},
+        },
+    }
+    if out is not None:
+        from ruadapt_evals.render import write_report
+
+        write_report(report, out, generations=_generations(contexts, pairs))
+    return report
+
+
+def _generations(contexts: dict[str, EvalContext], pairs: list[PromptPair]) -> list[dict[str, Any]]:
+    """Every answer generated during the run, for generations.jsonl."""
+    rows = []
+    for role, ctx in contexts.items():
+        for lang, answers in ctx.generated().items():
+            for pair, answer in zip(pairs, answers, strict=True):
+                rows.append(
+                    {
+                        "id": pair.id,
+                        "role": role,
+                        "lang": lang,
+                        "prompt": pair.prompt(lang),
+                        "answer": answer,
+                        "reference": pair.reference(lang),
+                    }
+                )
+    return rows

@@ -1,0 +1,138 @@
+"""Report tables as plain rows of strings, shared by the Markdown and HTML renderers."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ruadapt_evals.data import LANGUAGES
+from ruadapt_evals.metrics import higher_is_better
+
+# (task, metric): the numbers a reader looks at first, in this order
+HEADLINE: tuple[tuple[str, str], ...] = (
+    ("speed", "content_chars_per_second"),
+    ("speed", "words_per_second"),
+    ("speed", "new_tokens_per_second"),
+    ("speed", "time_to_first_token"),
+    ("speed", "peak_memory_mb"),
+    ("tokenization", "tokens_per_word"),
+    ("tokenization", "chars_per_token"),
+    ("lm", "bits_per_char"),
+    ("lm", "bits_per_text"),
+    ("generation", "chrf"),
+    ("generation", "bleu"),
+    ("generation", "answer_language_accuracy"),
+    ("generation", "mean_answer_chars"),
+    ("mc", "mc_accuracy"),
+    ("preference", "win_rate"),
+)
+SPREAD_NOTE = "(n%) = spread over timed repeats, (max - min) / median"
+
+
+def fmt(value: Any) -> str:
+    """Compact numbers: 3 significant digits, thousands without decimals, '-' for missing."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "-"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, int) or abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.3g}" if abs(value) < 100 else f"{value:.1f}"
+
+
+def label(metric: str) -> str:
+    """The metric name with an arrow saying which direction is better."""
+    better = higher_is_better(metric)
+    return metric + ("" if better is None else " ↑" if better else " ↓")
+
+
+def value(report: dict, task: str, role: str, lang: str, metric: str) -> Any:
+    """A metric of the report, or None: lang is "ru"/"en", "ru_en" (ratio) or "vs_<lang>"."""
+    entry = report["tasks"].get(task, {})
+    if lang.startswith("vs_"):
+        return entry.get("model_vs_baseline", {}).get(lang[3:], {}).get(metric)
+    side = entry.get(role) or {}
+    if lang == "ru_en":
+        return side.get("ratios", {}).get("ru_en", {}).get(metric)
+    return (side.get(lang) or {}).get(metric)
+
+
+def columns(report: dict) -> list[tuple[str, str, str]]:
+    """(header, role, lang) of every value column; baseline columns only with a baseline."""
+    cols = [
+        ("model ru", "model", "ru"),
+        ("model en", "model", "en"),
+        ("model ru/en", "model", "ru_en"),
+    ]
+    if report.get("baseline"):
+        cols += [
+            ("baseline ru", "baseline", "ru"),
+            ("baseline en", "baseline", "en"),
+            ("baseline ru/en", "baseline", "ru_en"),
+            ("model/baseline ru", "model", "vs_ru"),
+            ("model/baseline en", "model", "vs_en"),
+        ]
+    return cols
+
+
+def headline_rows(report: dict) -> tuple[list[str], list[list[str]]]:
+    """The at-a-glance table: one row per headline metric present in the report."""
+    cols = columns(report)
+    rows = []
+    for task, metric in HEADLINE:
+        cells = [value(report, task, role, lang, metric) for _, role, lang in cols]
+        if any(c is not None for c in cells):
+            rows.append([f"{task}: {label(metric)}"] + [fmt(c) for c in cells])
+    return ["metric"] + [c[0] for c in cols], rows
+
+
+def metric_names(report: dict, task: str) -> list[str]:
+    """Numeric per-language metrics of a task, in first-seen order."""
+    names: dict[str, None] = {}
+    entry = report["tasks"].get(task, {})
+    for role in ("model", "baseline"):
+        for lang in LANGUAGES:
+            for key, val in ((entry.get(role) or {}).get(lang) or {}).items():
+                if isinstance(val, (int, float)) and not isinstance(val, bool):
+                    names.setdefault(key)
+    return list(names)
+
+
+def task_rows(report: dict, task: str) -> tuple[list[str], list[list[str]]]:
+    """All numeric metrics of one task; timed metrics carry their spread in parentheses."""
+    cols = columns(report)
+    entry = report["tasks"][task]
+    rows = []
+    for metric in metric_names(report, task):
+        cells = [label(metric)]
+        for _, role, lang in cols:
+            text = fmt(value(report, task, role, lang, metric))
+            if lang in LANGUAGES:
+                spread = ((entry.get(role) or {}).get(lang) or {}).get("spread", {}).get(metric)
+                if isinstance(spread, float) and math.isfinite(spread):
+                    text += f" ({100 * spread:.0f}%)"
+            cells.append(text)
+        rows.append(cells)
+    return ["metric"] + [c[0] for c in cols], rows
+
+
+def paired_rows(report: dict, task: str) -> tuple[list[str], list[list[str]]]:
+    """Paired model-vs-baseline comparisons of a task (e.g. win rate over the baseline)."""
+    paired = report["tasks"][task].get("model_vs_baseline", {}).get("paired", {})
+    names = list(dict.fromkeys(k for lang in LANGUAGES for k in paired.get(lang, {})))
+    rows = [[label(n)] + [fmt(paired.get(lang, {}).get(n)) for lang in LANGUAGES] for n in names]
+    return ["model over baseline", "ru", "en"], rows
+
+
+def examples(report: dict) -> list[dict[str, Any]]:
+    """Example generations with the baseline's answers to the same prompts merged in."""
+    entry = report["tasks"].get("generation", {})
+    model = (entry.get("model") or {}).get("examples", [])
+    base = {e["id"]: e for e in (entry.get("baseline") or {}).get("examples", [])}
+    merged = []
+    for ex in model:
+        row = {"id": ex["id"]}
+        for lang in LANGUAGES:
+            row[lang] = dict(ex[lang], baseline=base.get(ex["id"], {}).get(lang, {}).get("answer"))
+        merged.append(row)
+    return merged

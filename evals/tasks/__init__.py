@@ -1,0 +1,1 @@
+"""Built-in eval tasks, one small module each; each exposes ``TASK`` (a ``ruadapt.EvalTask``)."""

@@ -1,0 +1,119 @@
+"""preference: win rate of the model's answers, by a reward model and/or a judge endpoint.
+
+Per language, each answer is compared with the reference answer (``win_rate``), and with
+``--baseline`` also with the baseline's answer to the same prompt (``paired``: the model's
+win rate over the baseline). A win counts 1, a tie 1/2. The reward model is a
+sequence-classification model (``--reward-model DIR``, e.g. from ``--plugin reward``); the
+judge is optional (see ``ruadapt_evals.judge``). Answer lengths are reported next to the
+win rate, because both reward models and judges are known to favour longer answers.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from ruadapt_evals.data import LANGUAGES
+
+from ruadapt.contracts import EvalTask
+
+
+@lru_cache(maxsize=1)  # one reward model, shared by the model's and the baseline's contexts
+def reward_model(spec: str, device: str) -> tuple[Any, Any]:
+    from transformers import AutoModelForSequenceClassification
+
+    from ruadapt.models import load_tokenizer, resolve_model
+
+    tokenizer = load_tokenizer(spec)
+    model = AutoModelForSequenceClassification.from_pretrained(resolve_model(spec))
+    if model.config.pad_token_id is None:  # needed to find each row's last real token
+        model.config.pad_token_id = tokenizer.pad_token_id
+    return model.to(device).eval(), tokenizer
+
+
+def rewards(
+    spec: str, device: str, prompts: list[str], answers: list[str], batch: int
+) -> list[float]:
+    """Scalar reward of each (prompt, answer), in the reward model's chat format if it has one."""
+    import torch
+
+    model, tok = reward_model(spec, device)
+    if getattr(tok, "chat_template", None):
+        texts = [
+            tok.apply_chat_template(
+                [{"role": "user", "content": p}, {"role": "assistant", "content": a}],
+                tokenize=False,
+            )
+            for p, a in zip(prompts, answers, strict=True)
+        ]
+    else:
+        texts = [f"{p}\n{a}" for p, a in zip(prompts, answers, strict=True)]
+    out: list[float] = []
+    with torch.inference_mode():
+        for start in range(0, len(texts), batch):
+            enc = tok(
+                texts[start : start + batch],
+                padding=True,
+                truncation=True,
+                max_length=1024,
+                return_tensors="pt",
+                padding_side="right",
+                add_special_tokens=False,
+            ).to(device)
+            out.extend(model(**enc).logits[:, 0].float().tolist())
+    return out
+
+
+def win_rate(ours: list[float], theirs: list[float]) -> float:
+    """Share of items where ``ours`` scores higher; ties count half."""
+    wins = sum(1.0 if a > b else 0.5 if a == b else 0.0 for a, b in zip(ours, theirs, strict=True))
+    return wins / max(1, len(ours))
+
+
+def run(ctx: Any) -> dict[str, Any]:
+    from ruadapt_evals.judge import judge_from_env
+
+    spec, judge = ctx.options.reward_model, judge_from_env()
+    if not spec and judge is None:
+        return {"skipped": "no --reward-model and no RUADAPT_JUDGE_URL: nothing to judge with"}
+    with_refs = all(p.ru_reference and p.en_reference for p in ctx.prompts)
+    if not with_refs and ctx.other is None:
+        return {"skipped": "needs reference answers in the prompts or a --baseline"}
+    batch = ctx.options.batch_size
+    result: dict[str, Any] = {
+        "settings": {"reward_model": spec, "judge": repr(judge) if judge else None}
+    }
+    paired: dict[str, Any] = {}
+    for lang in LANGUAGES:
+        prompts = [p.prompt(lang) for p in ctx.prompts]
+        ours = ctx.answers(lang)
+        side: dict[str, float] = {"mean_answer_chars": sum(map(len, ours)) / len(ours)}
+        pair: dict[str, float] = {}
+        refs = [p.reference(lang) or "" for p in ctx.prompts]
+        theirs = ctx.other.answers(lang) if ctx.other is not None else None
+        if spec:
+            mine = rewards(spec, ctx.device, prompts, ours, batch)
+            side["mean_reward"] = sum(mine) / len(mine)
+            if with_refs:
+                side["win_rate"] = win_rate(mine, rewards(spec, ctx.device, prompts, refs, batch))
+            if theirs is not None:
+                pair["win_rate"] = win_rate(mine, rewards(spec, ctx.device, prompts, theirs, batch))
+        if judge is not None:
+            if with_refs:
+                side["judge_win_rate"] = judge.win_rate(prompts, ours, refs)
+            if theirs is not None:
+                pair["judge_win_rate"] = judge.win_rate(prompts, ours, theirs)
+        result[lang] = side
+        if pair:
+            paired[lang] = pair
+    if paired:
+        result["paired"] = paired
+    return result
+
+
+TASK = EvalTask(
+    name="preference",
+    run=run,
+    summary="reward-model / judge win rate vs references and vs the baseline, per language",
+    needs_generation=True,
+)

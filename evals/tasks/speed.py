@@ -1,0 +1,246 @@
+"""speed: how fast Russian and English arrive, on the same prompts and budget.
+
+Greedy generation with KV cache of exactly ``max_new_tokens`` per prompt (EOS suppressed, so
+both languages decode the same number of tokens), batched, warm-up passes excluded, several
+timed repeats with the median and spread reported. The headline is *content throughput*:
+characters of reference text per second of decoding (reference chars/token x decode tokens/s).
+A random or weak model emits arbitrary tokens, so the characters it happens to print say
+little; how many characters of real Russian one token carries is what an extended tokenizer
+changes, and that multiplied by decode speed is how fast content reaches a reader.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from ruadapt_evals.data import LANGUAGES
+
+from ruadapt.contracts import EvalTask
+
+# reported per language as median over repeats, each with its spread
+TIMED = (
+    "new_tokens_per_second",
+    "decode_tokens_per_second",
+    "chars_per_second",
+    "words_per_second",
+    "prefill_seconds",
+    "prefill_tokens_per_second",
+    "time_to_first_token",
+)
+
+
+class PeakMemory:
+    """Peak memory while a block runs (absolute, weights included).
+
+    CUDA: the allocator's peak. Linux CPU: the kernel's RSS high-water mark (VmHWM), reset on
+    entry through /proc/self/clear_refs, so no sampling thread competes with the timed code.
+    Elsewhere: RSS sampled every 5 ms. PyTorch's CPU allocations are invisible to tracemalloc.
+    """
+
+    def __init__(self, device: str) -> None:
+        self.cuda = device.startswith("cuda")
+        self.peak_bytes = 0
+        self.source = "cuda_max_allocated" if self.cuda else "process_rss_peak"
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> PeakMemory:
+        if self.cuda:
+            import torch
+
+            torch.cuda.reset_peak_memory_stats()
+            return self
+        self.peak_bytes = _rss()
+        try:
+            with open("/proc/self/clear_refs", "w") as fh:
+                fh.write("5")  # 5 = reset the peak RSS to the current RSS (Linux >= 4.0)
+        except OSError:
+            self.source = "process_rss_sampled"
+            self._thread = threading.Thread(target=self._sample, daemon=True)
+            self._thread.start()
+        return self
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.005):
+            self.peak_bytes = max(self.peak_bytes, _rss())
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.cuda:
+            import torch
+
+            self.peak_bytes = torch.cuda.max_memory_allocated()
+        elif self._thread is not None:
+            self._stop.set()
+            self._thread.join()
+        else:
+            self.peak_bytes = max(self.peak_bytes, _vm_hwm())
+
+
+def _rss() -> int:
+    import psutil
+
+    return psutil.Process().memory_info().rss
+
+
+def _vm_hwm() -> int:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def kv_cache_bytes(model: Any, batch: int, length: int) -> int | None:
+    """Size of a full KV cache: 2 (K and V) x layers x KV heads x head dim x tokens x bytes.
+
+    Deterministic, unlike process memory, and it grows with the token count: this is where a
+    tokenizer premium costs memory. None for architectures without these config fields.
+    """
+    c = model.config
+    try:
+        heads = c.num_attention_heads
+        kv_heads = getattr(c, "num_key_value_heads", None) or heads
+        head_dim = getattr(c, "head_dim", None) or c.hidden_size // heads
+        layers = c.num_hidden_layers
+    except AttributeError:
+        return None
+    itemsize = next(model.parameters()).element_size()
+    return 2 * layers * kv_heads * head_dim * length * batch * itemsize
+
+
+def _sync(device: str) -> None:
+    if device.startswith("cuda"):
+        import torch
+
+        torch.cuda.synchronize()
+
+
+def timed_pass(ctx: Any, encoded: list[list[int]], config: Any) -> dict[str, float]:
+    """One pass over all prompts of one language; sums over batches, then rates."""
+    import torch
+    from ruadapt_evals.generate import TokenClock, left_pad, length_batches
+    from ruadapt_evals.metrics import count_words
+
+    model, tok, device = ctx.model, ctx.tokenizer, ctx.device
+    n_new = config.max_new_tokens
+    total = prefill = ttft = decode = 0.0
+    tokens = decode_tokens = prompt_tokens = chars = words = 0
+    batches = length_batches([len(e) for e in encoded], ctx.options.batch_size)
+    with torch.inference_mode():
+        for batch in batches:
+            inputs = left_pad([encoded[i] for i in batch], config.pad_token_id, device)
+            _sync(device)
+            start = time.perf_counter()
+            model(**inputs, use_cache=True)
+            _sync(device)
+            prefill += time.perf_counter() - start
+            clock = TokenClock()
+            start = time.perf_counter()
+            out = model.generate(**inputs, generation_config=config, streamer=clock)
+            _sync(device)
+            total += time.perf_counter() - start
+            ttft += clock.times[1] - start
+            decode += clock.times[-1] - clock.times[1]
+            new = out[:, inputs["input_ids"].shape[1] :]
+            assert new.shape[1] == n_new, "fixed budget not respected (EOS not suppressed?)"
+            tokens += new.numel()
+            decode_tokens += len(batch) * (n_new - 1)
+            prompt_tokens += int(inputs["attention_mask"].sum())
+            texts = tok.batch_decode(new, skip_special_tokens=True)
+            chars += sum(map(len, texts))
+            words += count_words(texts)
+    return {
+        "new_tokens_per_second": tokens / total,
+        # with a 1-token budget there is no decode phase; fall back to end-to-end
+        "decode_tokens_per_second": decode_tokens / decode if decode > 0 else tokens / total,
+        "chars_per_second": chars / total,
+        "words_per_second": words / total,
+        "prefill_seconds": prefill / len(batches),
+        "prefill_tokens_per_second": prompt_tokens / prefill,
+        "time_to_first_token": ttft / len(batches),
+    }
+
+
+def max_kv_cache(ctx: Any, encoded: list[list[int]], n_new: int) -> int | None:
+    """The largest batch's KV cache at the end of generation (left padding included)."""
+    from ruadapt_evals.generate import length_batches
+
+    sizes = [
+        kv_cache_bytes(ctx.model, len(b), max(len(encoded[i]) for i in b) + n_new)
+        for b in length_batches([len(e) for e in encoded], ctx.options.batch_size)
+    ]
+    return None if None in sizes else max(sizes)  # type: ignore[type-var]
+
+
+def reference_density(ctx: Any, lang: str) -> tuple[float, float]:
+    """(characters, words) per token of the reference answers (prompts when there are none)."""
+    from ruadapt_evals.metrics import count_words
+
+    texts = [p.reference(lang) or p.prompt(lang) for p in ctx.prompts]
+    n_tokens = sum(len(ctx.tokenizer(t, add_special_tokens=False)["input_ids"]) for t in texts)
+    return sum(map(len, texts)) / n_tokens, count_words(texts) / n_tokens
+
+
+def run(ctx: Any) -> dict[str, Any]:
+    """Time generation per language; medians, spreads, content throughput, peak memory."""
+    from ruadapt_evals.generate import encode_prompts, greedy_config
+    from ruadapt_evals.metrics import summarize
+
+    opts = ctx.options
+    prompts = ctx.prompts[: opts.speed_prompts]
+    config = greedy_config(ctx.model, ctx.tokenizer, opts.max_new_tokens, fixed_length=True)
+    encoded = {
+        lang: encode_prompts(ctx.tokenizer, [p.prompt(lang) for p in prompts], opts.prompt_format)
+        for lang in LANGUAGES
+    }
+    samples: dict[str, list[dict[str, float]]] = {lang: [] for lang in LANGUAGES}
+    peaks: dict[str, int] = dict.fromkeys(LANGUAGES, 0)
+    source = ""
+    for repeat in range(opts.speed_warmup + opts.speed_repeats):
+        # alternate the order so slow drift (thermal, other load) hits both languages alike
+        for lang in LANGUAGES if repeat % 2 == 0 else LANGUAGES[::-1]:
+            with PeakMemory(ctx.device) as memory:
+                sample = timed_pass(ctx, encoded[lang], config)
+            if repeat >= opts.speed_warmup:
+                samples[lang].append(sample)
+                peaks[lang] = max(peaks[lang], memory.peak_bytes)
+                source = memory.source
+        ctx.log(f"speed repeat {repeat + 1}/{opts.speed_warmup + opts.speed_repeats}")
+    result: dict[str, Any] = {
+        "settings": {
+            "prompts_per_language": len(prompts),
+            "batch_size": opts.batch_size,
+            "new_tokens_per_prompt": opts.max_new_tokens,
+            "warmup": opts.speed_warmup,
+            "repeats": opts.speed_repeats,
+            "memory_source": source,
+            "device": ctx.device,
+        }
+    }
+    for lang in LANGUAGES:
+        metrics: dict[str, Any] = {}
+        spread: dict[str, float] = {}
+        for key in TIMED:
+            metrics[key], spread[key] = summarize([s[key] for s in samples[lang]])
+        chars_per_token, words_per_token = reference_density(ctx, lang)
+        metrics["content_chars_per_second"] = chars_per_token * metrics["decode_tokens_per_second"]
+        metrics["content_words_per_second"] = words_per_token * metrics["decode_tokens_per_second"]
+        spread["content_chars_per_second"] = spread["decode_tokens_per_second"]
+        spread["content_words_per_second"] = spread["decode_tokens_per_second"]
+        metrics["reference_chars_per_token"] = chars_per_token
+        metrics["peak_memory_mb"] = peaks[lang] / 2**20
+        kv = max_kv_cache(ctx, encoded[lang], opts.max_new_tokens)
+        if kv is not None:
+            metrics["kv_cache_mb"] = kv / 2**20
+        metrics["spread"] = spread
+        result[lang] = metrics
+    return result
+
+
+TASK = EvalTask(
+    name="speed",
+    run=run,
+    summary="greedy decoding speed per language: content chars/s, tokens/s, TTFT, memory",
+)
