@@ -1,0 +1,22 @@
+"""Tokenizer extension: learn Russian BPE tokens, initialise their embeddings, measure."""
+
+from ruadapt.tokenizer.embeddings import resize_and_init_embeddings
+from ruadapt.tokenizer.extend import (
+    ExtensionResult,
+    NewToken,
+    extend_tokenizer,
+    save_extension_card,
+    tokenizer_family,
+)
+from ruadapt.tokenizer.stats import compare_stats, tokenizer_stats
+
+__all__ = [
+    "ExtensionResult",
+    "NewToken",
+    "compare_stats",
+    "extend_tokenizer",
+    "resize_and_init_embeddings",
+    "save_extension_card",
+    "tokenizer_family",
+    "tokenizer_stats",
+]

@@ -1,0 +1,272 @@
+"""``ruadapt tokenizer extend``: extend a model's tokenizer and embeddings, save the result.
+
+The output directory is built in a staging folder next to it and renamed into place, with
+``run.json`` (``status: complete``) written last, so a crash never leaves something that looks
+like a finished model. ``extension.json`` records what was done (``base_vocab_size`` tells
+``cpt --set new_rows_only=true`` which rows are new).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ruadapt.errors import UserError
+
+EXTENSION_FILE = "extension.json"
+STATS_SAMPLE = 200  # texts per language for the before/after statistics
+
+
+def iter_corpus(corpus: str, max_chars: int | None = None) -> Iterator[str]:
+    """Texts of a bundled corpus name (``ru-corpus``) or a file, streamed.
+
+    ``.txt``: paragraphs separated by blank lines (a file without blank lines: one text per
+    line); ``.jsonl``: the ``text`` field of each record; other formats through
+    ``ruadapt.data.readers``. Stops after ``max_chars`` characters.
+    """
+    from ruadapt.data.bundled import BUNDLED, bundled_path
+
+    path = bundled_path(corpus) if corpus in BUNDLED else Path(corpus).expanduser()
+    if not path.is_file():
+        raise UserError(f"corpus {corpus}: no such file or bundled dataset")
+    used = 0
+    for text in _texts(path, corpus):
+        if not text.strip():
+            continue
+        yield text
+        used += len(text)
+        if max_chars is not None and used >= max_chars:
+            return
+
+
+def _texts(path: Path, label: str) -> Iterator[str]:
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".txt", ".md", ""):
+            with open(path, encoding="utf-8") as fh:
+                paragraph: list[str] = []
+                for line in fh:
+                    if line.strip():
+                        paragraph.append(line.rstrip("\n"))
+                    elif paragraph:
+                        yield "\n".join(paragraph)
+                        paragraph = []
+                if paragraph:
+                    yield "\n".join(paragraph)
+            return
+        if suffix == ".jsonl":
+            with open(path, encoding="utf-8") as fh:
+                for number, line in enumerate(fh, 1):
+                    if not line.strip():
+                        continue
+                    try:
+                        record = json.loads(line)
+                    except json.JSONDecodeError as exc:
+                        raise UserError(f"{label}:{number}: not JSON ({exc.msg})") from None
+                    if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+                        raise UserError(f"{label}:{number}: needs a string field 'text'")
+                    yield record["text"]
+            return
+    except UnicodeDecodeError:
+        raise UserError(f"{label}: not UTF-8 text") from None
+    from ruadapt.data.readers import read_file
+
+    for row in read_file(path, label):
+        if row.error:
+            raise UserError(f"{row.where}: {row.error}")
+        if not isinstance(row.record, dict) or not isinstance(row.record.get("text"), str):
+            raise UserError(f"{row.where}: needs a string field 'text'")
+        yield row.record["text"]
+
+
+def _english_sample() -> list[str]:
+    """English paragraphs for the "English unchanged" check (bundled en-corpus, if present)."""
+    try:
+        return list(iter_corpus("en-corpus"))[:STATS_SAMPLE]
+    except (UserError, KeyError):
+        return []
+
+
+def _as_int(name: str, value: Any, minimum: int) -> int:
+    """Recipe and CLI values may arrive as strings; fail naming the option."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise UserError(f"{name} must be an integer, got {value!r}") from None
+    if number < minimum or isinstance(value, bool) or float(value) != number:
+        raise UserError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    return number
+
+
+def extension_stats(base: Any, new: Any, ru: list[str], en: list[str]) -> dict[str, Any]:
+    """Before/after tokens per word on Russian, and the share of English texts whose ids are
+    identical under both tokenizers."""
+    from ruadapt.tokenizer.stats import tokenizer_stats
+
+    before, after = tokenizer_stats(base, ru), tokenizer_stats(new, ru)
+    out: dict[str, Any] = {
+        "ru_before": before,
+        "ru_after": after,
+        "ru_tokens_per_word_reduction_pct": round(
+            100 * (1 - after["tokens_per_word"] / (before["tokens_per_word"] or 1)), 2
+        ),
+    }
+    if en:
+        a = base(en, add_special_tokens=False)["input_ids"]
+        b = new(en, add_special_tokens=False)["input_ids"]
+        same = sum(x == y for x, y in zip(a, b, strict=True))
+        out["en_identical_share"] = round(same / len(en), 4)
+    return out
+
+
+def extend_model(
+    model: str,
+    corpus: str,
+    new_tokens: int,
+    output: str,
+    *,
+    init: str = "mean",
+    pad_to_multiple_of: int | None = None,
+    max_chars: int | None = None,
+    overwrite: bool = False,
+    dry_run: bool = False,
+    min_frequency: int = 2,
+    seed: int = 0,
+    show_progress: bool = True,
+) -> dict[str, Any]:
+    """Extend ``model``'s tokenizer with ``new_tokens`` Russian tokens learned from ``corpus``,
+    resize and initialise its embeddings (``init``: mean, wmean, random), and save model and
+    tokenizer (safetensors) to ``output`` with ``extension.json`` and a README card.
+
+    ``model`` is ``tiny``, a model directory or a hub id; ``corpus`` a bundled name or a file.
+    Returns the statistics (also in ``extension.json``). ``dry_run`` learns the tokens and
+    returns the statistics without loading the model or writing anything.
+    """
+    from ruadapt.models import load_causal_lm, load_tokenizer, resolve_model
+    from ruadapt.runner import COMPLETE_MARKER, write_atomic
+    from ruadapt.tokenizer.embeddings import INITS, resize_and_init_embeddings
+    from ruadapt.tokenizer.extend import extend_tokenizer, save_extension_card
+
+    new_tokens = _as_int("new_tokens", new_tokens, 0)
+    if pad_to_multiple_of is not None:
+        pad_to_multiple_of = _as_int("pad_to_multiple_of", pad_to_multiple_of, 1)
+    if max_chars is not None:
+        max_chars = _as_int("max_chars", max_chars, 1)
+    if init not in INITS:
+        raise UserError(f"init must be one of {', '.join(INITS)}; got {init!r}")
+    out = Path(output).expanduser()
+    path = resolve_model(model)
+    if not dry_run:
+        if out.exists() and not overwrite:
+            raise UserError(f"output {out} exists (pass --overwrite to replace it)")
+        if Path(path).exists() and out.resolve() == Path(path).resolve():
+            raise UserError(f"output {out} is the input model; choose another directory")
+
+    start = time.perf_counter()
+    base_tok = load_tokenizer(path)
+    texts = list(iter_corpus(corpus, max_chars))
+    if not texts:
+        raise UserError(f"corpus {corpus} has no text")
+    result = extend_tokenizer(
+        base_tok,
+        texts,
+        new_tokens,
+        pad_to_multiple_of=pad_to_multiple_of,
+        min_frequency=min_frequency,
+        show_progress=show_progress,
+    )
+    learn_seconds = time.perf_counter() - start
+    summary = result.to_dict()
+    stats: dict[str, Any] = {
+        **{k: v for k, v in summary.items() if k not in ("tokens", "corpus", "seconds")},
+        "base_model": model,
+        "corpus": corpus,
+        "corpus_stats": summary["corpus"],
+        "init": init,
+        "base_vocab_size": result.base_vocab_size,
+        "first_new_id": min(result.new_token_ids, default=result.vocab_size),
+        "learn_seconds": round(learn_seconds, 3),
+        **extension_stats(base_tok, result.tokenizer, texts[:STATS_SAMPLE], _english_sample()),
+    }
+    if dry_run:
+        stats["dry_run"] = True
+        return stats
+
+    lm = load_causal_lm(path, dtype="float32")
+    # filler rows (padding) get the mean of the base rows
+    resize = resize_and_init_embeddings(
+        lm,
+        base_tok,
+        result.tokenizer,
+        {t.id: t.token for t in result.new_tokens},
+        init=init,
+        vocab_size=result.vocab_size,
+        seed=seed,
+    )
+    stats.update(embedding_rows=resize["rows"], tied_embeddings=resize["tied"])
+    # Keep generation/pad ids: specials kept their ids, so the config stays valid.
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        lm.save_pretrained(staging, safe_serialization=True)
+        result.tokenizer.save_pretrained(staging)
+        stats["seconds"] = round(time.perf_counter() - start, 3)
+        (staging / EXTENSION_FILE).write_text(
+            json.dumps(
+                {**stats, "tokens": result.to_dict()["tokens"]}, indent=2, ensure_ascii=False
+            )
+            + "\n",
+            encoding="utf-8",
+        )
+        save_extension_card(result, staging / "README.md")
+        _append_card(staging / "README.md", stats)
+        write_atomic(
+            staging / COMPLETE_MARKER,
+            json.dumps(
+                {"status": "complete", "step": "tokenizer-extend", **_brief(stats)}, indent=2
+            )
+            + "\n",
+        )
+        if out.exists():
+            shutil.rmtree(out) if out.is_dir() else out.unlink()
+        os.replace(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return stats
+
+
+def _brief(stats: dict[str, Any]) -> dict[str, Any]:
+    keys = ("base_model", "corpus", "init", "base_vocab_size", "vocab_size", "new_tokens")
+    return {k: stats[k] for k in keys if k in stats}
+
+
+def _append_card(card: Path, stats: dict[str, Any]) -> None:
+    """Model-level facts the tokenizer card does not know."""
+    before, after = stats["ru_before"], stats["ru_after"]
+    lines = [
+        "",
+        "## Model",
+        "",
+        f"- Base model: {stats['base_model']}",
+        f"- Corpus: {stats['corpus']}",
+        f"- Embedding rows: {stats['embedding_rows']} "
+        f"({'tied' if stats['tied_embeddings'] else 'untied'} input/output embeddings)",
+        f"- New rows initialised with: {stats['init']}",
+        f"- Russian tokens per word (corpus sample): {before['tokens_per_word']} -> "
+        f"{after['tokens_per_word']} ({stats['ru_tokens_per_word_reduction_pct']}% fewer)",
+    ]
+    if "en_identical_share" in stats:
+        lines.append(f"- English texts with identical token ids: {stats['en_identical_share']:.1%}")
+    lines += [
+        "",
+        "Train the new embeddings next: `ruadapt run --plugin cpt --model THIS_DIR "
+        "--data ru-corpus` (train=embeddings).",
+    ]
+    with open(card, "a", encoding="utf-8") as fh:
+        fh.write("\n".join(lines) + "\n")
