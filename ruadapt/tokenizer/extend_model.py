@@ -14,6 +14,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -149,7 +150,6 @@ def extend_model(
     returns the statistics without loading the model or writing anything.
     """
     from ruadapt.models import load_causal_lm, load_tokenizer, resolve_model
-    from ruadapt.runner import COMPLETE_MARKER, write_atomic
     from ruadapt.tokenizer.embeddings import INITS, resize_and_init_embeddings
     from ruadapt.tokenizer.extend import extend_tokenizer, save_extension_card
 
@@ -210,35 +210,40 @@ def extend_model(
         seed=seed,
     )
     stats.update(embedding_rows=resize["rows"], tied_embeddings=resize["tied"])
-    # Keep generation/pad ids: specials kept their ids, so the config stays valid.
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+    with staged_output(out) as staging:
         lm.save_pretrained(staging, safe_serialization=True)
         result.tokenizer.save_pretrained(staging)
         stats["seconds"] = round(time.perf_counter() - start, 3)
+        record = {**stats, "tokens": result.to_dict()["tokens"]}
         (staging / EXTENSION_FILE).write_text(
-            json.dumps(
-                {**stats, "tokens": result.to_dict()["tokens"]}, indent=2, ensure_ascii=False
-            )
-            + "\n",
-            encoding="utf-8",
+            json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
         save_extension_card(result, staging / "README.md")
         _append_card(staging / "README.md", stats)
-        write_atomic(
-            staging / COMPLETE_MARKER,
-            json.dumps(
-                {"status": "complete", "step": "tokenizer-extend", **_brief(stats)}, indent=2
-            )
-            + "\n",
-        )
+        mark_complete(staging, "tokenizer-extend", _brief(stats))
+    return stats
+
+
+@contextmanager
+def staged_output(out: Path) -> Iterator[Path]:
+    """A staging folder next to ``out`` that replaces ``out`` only if the block succeeds."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        yield staging
         if out.exists():
             shutil.rmtree(out) if out.is_dir() else out.unlink()
         os.replace(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return stats
+
+
+def mark_complete(directory: Path, step: str, summary: dict[str, Any]) -> None:
+    """The runner's completion marker, so ``is_complete`` and the pipeline recognise it."""
+    from ruadapt.runner import COMPLETE_MARKER, write_atomic
+
+    body = {"status": "complete", "step": step, **summary}
+    write_atomic(directory / COMPLETE_MARKER, json.dumps(body, indent=2, default=str) + "\n")
 
 
 def _brief(stats: dict[str, Any]) -> dict[str, Any]:
