@@ -61,6 +61,7 @@ class EvalContext:
     options: EvalOptions = field(default_factory=EvalOptions)
     other: EvalContext | None = None
     quiet: bool = False
+    shared: dict[str, Any] = field(default_factory=dict)  # one dict for both sides of a run
     _model: Any = None
     _tokenizer: Any = None
     _answers: dict[str, list[str]] = field(default_factory=dict)

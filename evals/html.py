@@ -94,18 +94,29 @@ def task_sections(report: dict[str, Any]) -> str:
     return "".join(parts)
 
 
-def html_page(report: dict[str, Any]) -> str:
-    """The full page; plots are skipped (with a note) if matplotlib fails."""
+def report_plots(report: dict[str, Any]) -> dict[str, str]:
+    """``{name: base64 PNG}`` of the report's plots, or ``{"error": why}`` if matplotlib fails."""
     from ruadapt_evals.plots import language_bars, ratio_bars
-    from ruadapt_evals.render import subtitle, title
 
     try:
-        plots = image(language_bars(report), "Russian vs English") + image(
-            ratio_bars(report), "Russian/English ratios"
-        )
+        made = {"languages": language_bars(report), "ratios": ratio_bars(report)}
     except Exception as exc:  # a plotting problem must not cost the tables
-        why = f"{type(exc).__name__}: {exc}"
-        plots = f"<p class='skip'>plots unavailable: {escape(why)}</p>"
+        return {"error": f"{type(exc).__name__}: {exc}"}
+    return {name: b64 for name, b64 in made.items() if b64}
+
+
+PLOT_TITLES = {"languages": "Russian vs English", "ratios": "Russian/English ratios"}
+
+
+def html_page(report: dict[str, Any], plots: dict[str, str] | None = None) -> str:
+    """The full page; ``plots`` as made by :func:`report_plots` (made here when None)."""
+    from ruadapt_evals.render import subtitle, title
+
+    plots = report_plots(report) if plots is None else plots
+    if "error" in plots:
+        figures = f"<p class='skip'>plots unavailable: {escape(plots['error'])}</p>"
+    else:
+        figures = "".join(image(b64, PLOT_TITLES.get(n, n)) for n, b64 in plots.items())
     headers, rows = headline_rows(report)
     shown = example_cards(report)
     return (
@@ -115,7 +126,7 @@ def html_page(report: dict[str, Any]) -> str:
         "<h2>At a glance</h2><p class='note'>ru/en &gt; 1: Russian is higher than English on the "
         "same content (for ↓ metrics that is worse). model/baseline compares the two models.</p>"
         + table(headers, rows)
-        + plots
+        + figures
         + task_sections(report)
         + (f"<h2>Example generations</h2>{shown}" if shown else "")
         + "</body></html>\n"

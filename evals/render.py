@@ -58,8 +58,8 @@ def subtitle(report: dict[str, Any]) -> str:
     )
 
 
-def markdown(report: dict[str, Any]) -> str:
-    """The whole report as Markdown tables."""
+def markdown(report: dict[str, Any], plot_files: list[str] | None = None) -> str:
+    """The whole report as Markdown tables (``plot_files``: PNGs beside it, linked)."""
     parts = [f"# {title(report)}", "", subtitle(report), ""]
     headers, rows = headline_rows(report)
     parts += [
@@ -71,6 +71,8 @@ def markdown(report: dict[str, Any]) -> str:
         md_table(headers, rows),
         "",
     ]
+    for name in plot_files or []:
+        parts += [f"![{Path(name).stem}]({name})", ""]
     for task, entry in report["tasks"].items():
         parts += [f"## {task}", "", f"_{entry['summary']}_", ""]
         if "skipped" in entry:
@@ -107,10 +109,29 @@ def markdown(report: dict[str, Any]) -> str:
     return "\n".join(parts)
 
 
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Binary twin of ``ruadapt.runner.write_atomic`` (temporary file + rename)."""
+    import os
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def write_report(report: dict[str, Any], out: Path, generations: list[dict] | None = None) -> None:
     """Write every report file into ``out`` atomically; report.json last, because its
-    presence is what marks the folder as a finished report."""
-    from ruadapt_evals.html import html_page
+    presence is what marks the folder as a finished report. Plots go into ``plots/`` as PNG
+    (linked from report.md) and inline into report.html, which stays one self-contained file."""
+    import base64
+
+    from ruadapt_evals.html import html_page, report_plots
 
     from ruadapt.runner import write_atomic
 
@@ -118,6 +139,15 @@ def write_report(report: dict[str, Any], out: Path, generations: list[dict] | No
     if generations is not None:
         lines = "".join(json.dumps(g, ensure_ascii=False) + "\n" for g in generations)
         write_atomic(out / "generations.jsonl", lines)
-    write_atomic(out / "report.md", markdown(report))
-    write_atomic(out / "report.html", html_page(report))
+    plots = report_plots(report)
+    files = []
+    for name, b64 in plots.items():
+        if name != "error":
+            write_bytes_atomic(out / "plots" / f"{name}.png", base64.b64decode(b64))
+            files.append(f"plots/{name}.png")
+    for stale in (out / "plots").glob("*.png"):  # left by an earlier report (--overwrite)
+        if f"plots/{stale.name}" not in files:
+            stale.unlink()
+    write_atomic(out / "report.md", markdown(report, files))
+    write_atomic(out / "report.html", html_page(report, plots))
     write_atomic(out / "report.json", dumps(report))

@@ -23,6 +23,7 @@ from ruadapt.errors import UserError
 SCHEMA_VERSION = 1
 DEFAULT_TASKS = ("speed", "tokenization", "lm", "generation", "mc", "preference")
 REPORT_FILES = ("report.json", "report.md", "report.html", "generations.jsonl")
+PLOTS_DIR = "plots"
 
 
 def parse_tasks(tasks: str | Sequence[str] | None, registry: Any) -> list[str]:
@@ -40,16 +41,60 @@ def parse_tasks(tasks: str | Sequence[str] | None, registry: Any) -> list[str]:
 
 
 def check_output(output: str | Path, overwrite: bool) -> Path:
-    """Refuse to clobber: a non-empty folder must hold an earlier report and need --overwrite."""
+    """Refuse to clobber: a non-empty folder needs ``--overwrite`` and may hold only report
+    files (a finished report, or the leftovers of an interrupted one), never other work."""
     out = Path(output).expanduser()
     if out.exists() and not out.is_dir():
         raise UserError(f"output {out} exists and is a file")
-    if out.is_dir() and any(out.iterdir()):
-        if not (out / "report.json").is_file():
-            raise UserError(f"output {out} is not empty and holds no eval report; choose another")
-        if not overwrite:
-            raise UserError(f"output {out} already holds a report; pass --overwrite to replace it")
+    if not out.is_dir():
+        return out
+    foreign = sorted(
+        p.name
+        for p in out.iterdir()
+        if p.name not in REPORT_FILES and p.name != PLOTS_DIR and not p.name.startswith(".")
+    )
+    if foreign:
+        raise UserError(
+            f"output {out} holds files that are not an eval report ({', '.join(foreign[:3])}); "
+            "choose another folder"
+        )
+    if any(out.iterdir()) and not overwrite:
+        raise UserError(f"output {out} already holds a report; pass --overwrite to replace it")
     return out
+
+
+def make_options(options: dict[str, Any]) -> EvalOptions:
+    """:class:`EvalOptions` from keyword options; an unknown one fails with a suggestion."""
+    import difflib
+    from dataclasses import fields
+
+    types = {f.name: str(f.type) for f in fields(EvalOptions)}
+    values = {}
+    for key, value in options.items():
+        if key not in types:
+            close = difflib.get_close_matches(key, list(types), n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise UserError(f"unknown eval option {key!r}{hint}")
+        values[key] = _coerce(key, value, types[key])
+    return EvalOptions(**values)
+
+
+def _coerce(key: str, value: Any, kind: str) -> Any:
+    """Recipe ``--set`` values arrive as strings: turn them into the option's type."""
+    if value is None or (value == "" and "None" in kind):
+        return None
+    if kind.startswith("int"):
+        if isinstance(value, bool):
+            raise UserError(f"eval option {key!r} must be a whole number, got {value!r}")
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            raise UserError(f"eval option {key!r} must be a whole number, got {value!r}") from None
+    if kind == "bool" and isinstance(value, str):
+        if value.lower() not in ("true", "false", "1", "0", "yes", "no"):
+            raise UserError(f"eval option {key!r} must be true or false, got {value!r}")
+        return value.lower() in ("true", "1", "yes")
+    return value
 
 
 def side_report(result: dict[str, Any]) -> dict[str, Any]:
@@ -125,7 +170,7 @@ def evaluate(
     from ruadapt.registry import get_registry
 
     started = time.time()
-    opts = EvalOptions(**options)
+    opts = make_options(options)
     registry = registry or get_registry()
     names = parse_tasks(tasks, registry)
     out = check_output(output, overwrite) if output else None
@@ -137,9 +182,14 @@ def evaluate(
         pairs = prompts[: opts.max_prompts] if opts.max_prompts else prompts
     else:
         pairs = load_prompts(prompts, opts.max_prompts)
-    contexts = {"model": EvalContext("model", model, pairs, opts, quiet=quiet)}
+    if not pairs:
+        raise UserError("no prompts to evaluate on")
+    shared: dict[str, Any] = {}  # e.g. the reward model, loaded once for both sides
+    contexts = {"model": EvalContext("model", model, pairs, opts, quiet=quiet, shared=shared)}
     if baseline:
-        contexts["baseline"] = EvalContext("baseline", baseline, pairs, opts, quiet=quiet)
+        contexts["baseline"] = EvalContext(
+            "baseline", baseline, pairs, opts, quiet=quiet, shared=shared
+        )
         contexts["model"].other = contexts["baseline"]
     results: dict[str, dict[str, Any]] = {name: {} for name in names}
     seconds: dict[str, dict[str, float]] = {name: {} for name in names}
@@ -154,6 +204,7 @@ def evaluate(
             results[name][role], seconds[name][role] = run_task(registry.eval_task(name), ctx)
         described[role] = describe_model(ctx)
         ctx.release()
+    shared.clear()
     report = {
         "schema_version": SCHEMA_VERSION,
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(started)),

@@ -10,7 +10,6 @@ win rate, because both reward models and judges are known to favour longer answe
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 from ruadapt_evals.data import LANGUAGES
@@ -18,26 +17,41 @@ from ruadapt_evals.data import LANGUAGES
 from ruadapt.contracts import EvalTask
 
 
-@lru_cache(maxsize=1)  # one reward model, shared by the model's and the baseline's contexts
-def reward_model(spec: str, device: str) -> tuple[Any, Any]:
-    from transformers import AutoModelForSequenceClassification
+def reward_model(ctx: Any) -> tuple[Any, Any]:
+    """The ``--reward-model`` (a sequence-classification model with one output) and its
+    tokenizer, loaded once per run and shared by the model's and the baseline's contexts."""
+    key = ("reward_model", ctx.options.reward_model, ctx.device)
+    if key not in ctx.shared:
+        from transformers import AutoModelForSequenceClassification
 
-    from ruadapt.models import load_tokenizer, resolve_model
+        from ruadapt.errors import UserError
+        from ruadapt.models import _has_safetensors, load_tokenizer, resolve_model
 
-    tokenizer = load_tokenizer(spec)
-    model = AutoModelForSequenceClassification.from_pretrained(resolve_model(spec))
-    if model.config.pad_token_id is None:  # needed to find each row's last real token
-        model.config.pad_token_id = tokenizer.pad_token_id
-    return model.to(device).eval(), tokenizer
+        spec = ctx.options.reward_model
+        path = resolve_model(spec)
+        tokenizer = load_tokenizer(spec)
+        try:
+            model = AutoModelForSequenceClassification.from_pretrained(
+                path, use_safetensors=_has_safetensors(path)
+            )
+        except (OSError, ValueError) as exc:
+            raise UserError(f"cannot load reward model {spec}: {exc}".splitlines()[0]) from None
+        if model.config.num_labels != 1:
+            raise UserError(
+                f"reward model {spec} has {model.config.num_labels} outputs; expected 1 (a score)"
+            )
+        if model.config.pad_token_id is None:  # needed to find each row's last real token
+            model.config.pad_token_id = tokenizer.pad_token_id
+        ctx.shared[key] = (model.to(ctx.device).eval(), tokenizer)
+    return ctx.shared[key]
 
 
-def rewards(
-    spec: str, device: str, prompts: list[str], answers: list[str], batch: int
-) -> list[float]:
+def rewards(ctx: Any, prompts: list[str], answers: list[str]) -> list[float]:
     """Scalar reward of each (prompt, answer), in the reward model's chat format if it has one."""
     import torch
 
-    model, tok = reward_model(spec, device)
+    model, tok = reward_model(ctx)
+    device, batch = ctx.device, ctx.options.batch_size
     if getattr(tok, "chat_template", None):
         texts = [
             tok.apply_chat_template(
@@ -79,7 +93,6 @@ def run(ctx: Any) -> dict[str, Any]:
     with_refs = all(p.ru_reference and p.en_reference for p in ctx.prompts)
     if not with_refs and ctx.other is None:
         return {"skipped": "needs reference answers in the prompts or a --baseline"}
-    batch = ctx.options.batch_size
     result: dict[str, Any] = {
         "settings": {"reward_model": spec, "judge": repr(judge) if judge else None}
     }
@@ -92,12 +105,12 @@ def run(ctx: Any) -> dict[str, Any]:
         refs = [p.reference(lang) or "" for p in ctx.prompts]
         theirs = ctx.other.answers(lang) if ctx.other is not None else None
         if spec:
-            mine = rewards(spec, ctx.device, prompts, ours, batch)
+            mine = rewards(ctx, prompts, ours)
             side["mean_reward"] = sum(mine) / len(mine)
             if with_refs:
-                side["win_rate"] = win_rate(mine, rewards(spec, ctx.device, prompts, refs, batch))
+                side["win_rate"] = win_rate(mine, rewards(ctx, prompts, refs))
             if theirs is not None:
-                pair["win_rate"] = win_rate(mine, rewards(spec, ctx.device, prompts, theirs, batch))
+                pair["win_rate"] = win_rate(mine, rewards(ctx, prompts, theirs))
         if judge is not None:
             if with_refs:
                 side["judge_win_rate"] = judge.win_rate(prompts, ours, refs)

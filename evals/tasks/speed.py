@@ -144,7 +144,8 @@ def timed_pass(ctx: Any, encoded: list[list[int]], config: Any) -> dict[str, flo
             ttft += clock.times[1] - start
             decode += clock.times[-1] - clock.times[1]
             new = out[:, inputs["input_ids"].shape[1] :]
-            assert new.shape[1] == n_new, "fixed budget not respected (EOS not suppressed?)"
+            if new.shape[1] != n_new:  # a model whose generate() ignores min_new_tokens
+                raise RuntimeError(f"generated {new.shape[1]} tokens, not the fixed {n_new}")
             tokens += new.numel()
             decode_tokens += len(batch) * (n_new - 1)
             prompt_tokens += int(inputs["attention_mask"].sum())

@@ -25,7 +25,20 @@ def texts_of(ctx: Any, lang: str) -> list[str]:
 
 
 def density(tokenizer: Any, texts: list[str]) -> dict[str, float]:
-    """Tokens per word/char/byte of ``texts`` (no special tokens; words by razdel)."""
+    """Tokens per word/char/byte of ``texts`` (no special tokens; words by razdel).
+
+    The one call site of ``ruadapt.tokenizer.stats.tokenizer_stats`` (shared with
+    ``ruadapt tokenizer stats``), with the same definitions inline where it is not installed.
+    """
+    try:
+        from ruadapt.tokenizer.stats import tokenizer_stats
+    except ImportError:
+        tokenizer_stats = None
+    if tokenizer_stats is not None:
+        stats = tokenizer_stats(tokenizer, texts)
+        keys = ("tokens_per_word", "tokens_per_char", "tokens_per_byte", "chars_per_token")
+        keys += ("tokens", "words", "chars", "bytes")
+        return {k: stats[k] for k in keys}
     from ruadapt_evals.metrics import count_words
 
     tokens = sum(len(tokenizer(t, add_special_tokens=False)["input_ids"]) for t in texts)
@@ -40,6 +53,7 @@ def density(tokenizer: Any, texts: list[str]) -> dict[str, float]:
         "tokens": tokens,
         "words": n_words,
         "chars": chars,
+        "bytes": n_bytes,
     }
 
 
