@@ -63,13 +63,14 @@ def _step_tokenizer_extend(options: dict[str, Any], out: Path, registry: Any) ->
 def _step_eval(options: dict[str, Any], out: Path, registry: Any) -> None:
     from ruadapt_evals.suite import evaluate
 
-    evaluate(output=str(out), registry=registry, **options)
+    # the pipeline reruns a step only when its config changed: replacing the old report is meant
+    evaluate(output=str(out), registry=registry, **{"overwrite": True, **options})
 
 
 def _step_report(options: dict[str, Any], out: Path, registry: Any) -> None:
     from ruadapt_evals.compare import compare_runs
 
-    compare_runs(output=str(out), **options)
+    compare_runs(output=str(out), **{"overwrite": True, **options})
 
 
 STEPS: dict[str, Callable[[dict[str, Any], Path, Any], None]] = {
