@@ -28,20 +28,27 @@ class CPTConfig:
     new_rows_only: bool = opt(False, "only the rows added by `tokenizer extend` (needs its card)")
     packing: bool = opt(True, "pack texts into full-length sequences")
     bpc_texts: int = opt(64, "held-out texts per language for bits-per-character (0: skip)")
+    bpc_data: str = opt(
+        "ru-en-parallel", "held-out parallel ru/en texts for bits-per-character (name or JSONL)"
+    )
 
     def __post_init__(self) -> None:
         if self.train not in TRAIN_CHOICES:
             raise ruadapt.UserError(f"train must be one of {TRAIN_CHOICES}, got {self.train!r}")
+        if self.new_rows_only and self.train != "embeddings":
+            raise ruadapt.UserError("new_rows_only needs train=embeddings")
         if self.bpc_texts < 0:
             raise ruadapt.UserError("bpc_texts must be >= 0")
 
 
 def base_vocab_size(model_path: str) -> int | None:
-    """Vocabulary size before extension, from the card `tokenizer extend` writes."""
+    """Vocabulary size before extension (the first new row), from the card `tokenizer extend`
+    writes."""
     card = Path(model_path) / "extension.json"
     if not card.is_file():
         return None
-    return int(json.loads(card.read_text())["base_vocab_size"])
+    data = json.loads(card.read_text())
+    return int(data.get("first_new_id", data["base_vocab_size"]))
 
 
 def freeze_all_but_embeddings(model, keep_from_row: int | None = None) -> None:
@@ -64,19 +71,28 @@ def freeze_all_but_embeddings(model, keep_from_row: int | None = None) -> None:
             weight.register_hook(mask_old_rows)
 
 
-def held_out_texts(n: int) -> dict[str, list[str]]:
-    """Parallel reference answers (never trained on) per language."""
-    from ruadapt.data.bundled import bundled_path
+def _train_embeddings_with_adapter(run) -> None:
+    """Embeddings + adapter: the new rows need full training, which LoRA alone cannot give, so
+    the embedding modules are trained and saved with the adapter unless the user chose."""
+    adapter_config = run.config.adapter
+    if getattr(adapter_config, "lora_modules_to_save", None) == []:
+        adapter_config.lora_modules_to_save = ["embed_tokens", "lm_head"]
+        run.extra["adapter_modules_to_save"] = ["embed_tokens", "lm_head"]
+        print("cpt: training embed_tokens and lm_head in full alongside the adapter")
 
-    rows = [
-        json.loads(line)
-        for line in bundled_path("ru-en-parallel").read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
-    return {
-        "ru": [r["ru_reference"] for r in rows[:n]],
-        "en": [r["en_reference"] for r in rows[:n]],
-    }
+
+def held_out_texts(n: int, data: str = "ru-en-parallel") -> dict[str, list[str]]:
+    """Parallel texts (never trained on) per language; empty when the set is not there."""
+    from ruadapt.tokenizer.stats import load_parallel
+
+    try:
+        texts = load_parallel(data)
+    except ruadapt.UserError as exc:
+        if data != "ru-en-parallel":
+            raise
+        print(f"cpt: bits-per-character skipped ({exc})")
+        return {}
+    return {lang: t[:n] for lang, t in texts.items()}
 
 
 def measure_bpc(run, texts: dict[str, list[str]]) -> dict[str, float]:
@@ -88,6 +104,10 @@ def measure_bpc(run, texts: dict[str, list[str]]) -> dict[str, float]:
 def train(run, config: CPTConfig) -> None:
     from trl import SFTConfig, SFTTrainer
 
+    if run.adapter is not None and config.new_rows_only:
+        raise ruadapt.UserError("new_rows_only cannot be combined with --adapter")
+    if run.adapter is not None and config.train == "embeddings":
+        _train_embeddings_with_adapter(run)
     model = run.model
     if config.train == "embeddings" and run.adapter is None:
         rows = base_vocab_size(run.options.model) if config.new_rows_only else None
@@ -100,7 +120,7 @@ def train(run, config: CPTConfig) -> None:
         trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
         run.extra["trainable_parameters"] = trainable
         print(f"cpt: training embeddings only ({trainable:,} parameters)")
-    texts = held_out_texts(config.bpc_texts) if config.bpc_texts else {}
+    texts = held_out_texts(config.bpc_texts, config.bpc_data) if config.bpc_texts else {}
     before = measure_bpc(run, texts) if texts else {}
     kwargs = run.training_arguments()
     if config.new_rows_only:
