@@ -28,6 +28,8 @@ class EvalOptions:
     mc_items: str | None = None  # JSONL of choice items; default: bundled ru-en-mc
     max_prompts: int | None = None  # caps prompts and choice items (quick looks)
     examples: int = 4  # example generations kept in the report
+    lm_eval_tasks: str | None = None  # opt-in lm-evaluation-harness tasks, comma-separated
+    lm_eval_include: str | None = None  # folder of local lm-eval YAML tasks
     device: str = "auto"  # auto: cuda when available
     dtype: str = "auto"
     trust_remote_code: bool = False

@@ -22,15 +22,22 @@ from ruadapt.errors import UserError
 
 SCHEMA_VERSION = 1
 DEFAULT_TASKS = ("speed", "tokenization", "lm", "generation", "mc", "preference")
+# run only when named in --tasks or when their option is set
+OPT_IN = {"lm-eval": "lm_eval_tasks"}
 REPORT_FILES = ("report.json", "report.md", "report.html", "generations.jsonl")
 PLOTS_DIR = "plots"
 
 
-def parse_tasks(tasks: str | Sequence[str] | None, registry: Any) -> list[str]:
-    """Task names from ``"a,b"`` or a list; ``None``/``"all"`` = built-ins, then third-party."""
+def parse_tasks(
+    tasks: str | Sequence[str] | None, registry: Any, options: EvalOptions | None = None
+) -> list[str]:
+    """Task names from ``"a,b"`` or a list; ``None``/``"all"`` = built-ins, then third-party
+    (opt-in tasks such as ``lm-eval`` only when their option is set)."""
     if tasks is None or tasks == "all":
         names = [t for t in DEFAULT_TASKS if t in registry.eval_tasks]
-        return names + sorted(set(registry.eval_tasks) - set(names))
+        rest = sorted(set(registry.eval_tasks) - set(names))
+        wanted = [t for t in rest if t not in OPT_IN or getattr(options, OPT_IN[t], None)]
+        return names + wanted
     names = [t.strip() for t in (tasks.split(",") if isinstance(tasks, str) else tasks)]
     names = [t for t in names if t]
     if not names:
@@ -172,7 +179,7 @@ def evaluate(
     started = time.time()
     opts = make_options(options)
     registry = registry or get_registry()
-    names = parse_tasks(tasks, registry)
+    names = parse_tasks(tasks, registry, opts)
     out = check_output(output, overwrite) if output else None
     if opts.reward_model:
         from ruadapt.models import resolve_model

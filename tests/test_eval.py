@@ -406,3 +406,53 @@ def test_unknown_recipe_option_gets_a_suggestion_and_strings_are_coerced():
     assert make_options({"max_prompts": "12", "trust_remote_code": "false"}).max_prompts == 12
     with pytest.raises(UserError, match="whole number"):
         make_options({"max_new_tokens": "many"})
+
+
+def test_lm_eval_is_opt_in_and_merges_harness_results_paired_by_language(
+    tiny_model, files, tmp_path, monkeypatch
+):
+    import sys
+    import types
+
+    from ruadapt_evals.context import EvalOptions
+    from ruadapt_evals.suite import evaluate, parse_tasks
+
+    from ruadapt.registry import get_registry
+
+    registry = get_registry()
+    assert "lm-eval" not in parse_tasks(None, registry, EvalOptions())
+    assert "lm-eval" in parse_tasks(None, registry, EvalOptions(lm_eval_tasks="xnli_ru"))
+
+    args = dict(model=tiny_model, prompts=files["prompts"], tasks="lm-eval", quiet=True)
+    report = evaluate(str(tmp_path / "none"), lm_eval_tasks="xnli_ru,xnli_en", **args)
+    assert "pip install" in report["tasks"]["lm-eval"]["skipped"]  # harness not installed here
+
+    seen = {}
+
+    class HFLM:
+        def __init__(self, pretrained, tokenizer, batch_size):
+            seen["model"], seen["batch_size"] = pretrained, batch_size
+
+    def simple_evaluate(model, tasks, limit, task_manager, random_seed):
+        seen.update(tasks=tasks, limit=limit)
+        scores = {"xnli_ru": 0.25, "xnli_en": 0.5}
+        return {"results": {t: {"alias": t, "acc,none": scores[t]} for t in tasks}}
+
+    fake = {
+        "lm_eval": types.ModuleType("lm_eval"),
+        "lm_eval.evaluator": types.SimpleNamespace(simple_evaluate=simple_evaluate),
+        "lm_eval.models": types.ModuleType("lm_eval.models"),
+        "lm_eval.models.huggingface": types.SimpleNamespace(HFLM=HFLM),
+        "lm_eval.tasks": types.SimpleNamespace(TaskManager=lambda include_path=None: None),
+    }
+    fake["lm_eval"].evaluator = fake["lm_eval.evaluator"]
+    for name, module in fake.items():
+        monkeypatch.setitem(sys.modules, name, module)
+    report = evaluate(
+        str(tmp_path / "fake"), lm_eval_tasks="xnli_ru,xnli_en", max_prompts=2, batch_size=3, **args
+    )
+    entry = report["tasks"]["lm-eval"]["model"]
+    assert (entry["ru"]["xnli.acc"], entry["en"]["xnli.acc"]) == (0.25, 0.5)
+    assert entry["ratios"]["ru_en"]["xnli.acc"] == 0.5
+    assert seen["tasks"] == ["xnli_ru", "xnli_en"] and seen["limit"] == 2
+    assert seen["batch_size"] == 3 and hasattr(seen["model"], "generate")  # the loaded model

@@ -170,3 +170,18 @@ def replace_timeout(judge):
     from dataclasses import replace
 
     return replace(judge, timeout=2.0)
+
+
+@pytest.mark.parametrize(
+    ("task", "split"),
+    [
+        ("xnli_ru", ("xnli", "ru")),
+        ("belebele_eng_Latn", ("belebele", "en")),
+        ("global_mmlu_full_ru_anatomy", ("global_mmlu_full_ru_anatomy", "other")),
+        ("arc_ru", ("arc", "ru")),
+    ],
+)
+def test_lm_eval_task_names_pair_by_language(task, split):
+    from ruadapt_evals.tasks.harness import split_language
+
+    assert split_language(task) == split

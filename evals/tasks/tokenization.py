@@ -2,7 +2,7 @@
 
 Counted on the parallel prompts and reference answers (identical content in both languages),
 so the Russian/English ratio of ``tokens_per_word`` etc. is the tokenizer's *premium*.
-Uses ``ruadapt.tokenizer.stats`` when it is installed, else the same definitions here.
+Counts come from ``ruadapt.tokenizer.stats.tokenizer_stats``.
 """
 
 from __future__ import annotations
@@ -25,36 +25,13 @@ def texts_of(ctx: Any, lang: str) -> list[str]:
 
 
 def density(tokenizer: Any, texts: list[str]) -> dict[str, float]:
-    """Tokens per word/char/byte of ``texts`` (no special tokens; words by razdel).
+    """Tokens per word/char/byte of ``texts`` (no special tokens; words by razdel), by the
+    same function as ``ruadapt tokenizer stats``, so both commands report identical numbers."""
+    from ruadapt.tokenizer.stats import tokenizer_stats
 
-    The one call site of ``ruadapt.tokenizer.stats.tokenizer_stats`` (shared with
-    ``ruadapt tokenizer stats``), with the same definitions inline where it is not installed.
-    """
-    try:
-        from ruadapt.tokenizer.stats import tokenizer_stats
-    except ImportError:
-        tokenizer_stats = None
-    if tokenizer_stats is not None:
-        stats = tokenizer_stats(tokenizer, texts)
-        keys = ("tokens_per_word", "tokens_per_char", "tokens_per_byte", "chars_per_token")
-        keys += ("tokens", "words", "chars", "bytes")
-        return {k: stats[k] for k in keys}
-    from ruadapt_evals.metrics import count_words
-
-    tokens = sum(len(tokenizer(t, add_special_tokens=False)["input_ids"]) for t in texts)
-    chars = sum(map(len, texts))
-    n_bytes = sum(len(t.encode("utf-8")) for t in texts)
-    n_words = count_words(texts)
-    return {
-        "tokens_per_word": tokens / max(1, n_words),
-        "tokens_per_char": tokens / max(1, chars),
-        "tokens_per_byte": tokens / max(1, n_bytes),
-        "chars_per_token": chars / max(1, tokens),
-        "tokens": tokens,
-        "words": n_words,
-        "chars": chars,
-        "bytes": n_bytes,
-    }
+    stats = tokenizer_stats(tokenizer, texts)
+    keys = ("tokens_per_word", "tokens_per_char", "tokens_per_byte", "chars_per_token")
+    return {k: stats[k] for k in (*keys, "tokens", "words", "chars", "bytes")}
 
 
 def run(ctx: Any) -> dict[str, Any]:

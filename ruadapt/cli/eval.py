@@ -42,6 +42,12 @@ def eval_command(
     prompt_format: str = typer.Option(
         "auto", "--prompt-format", help="auto (chat template if any), chat or plain."
     ),
+    lm_eval_tasks: str | None = typer.Option(
+        None,
+        "--lm-eval-tasks",
+        help="Also run these lm-evaluation-harness tasks (needs ruadapt[lm-eval]), "
+        "e.g. belebele_rus_Cyrl,belebele_eng_Latn.",
+    ),
     device: str = typer.Option("auto", "--device", help="auto, cpu, cuda, cuda:1, ..."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing report."),
 ) -> None:
@@ -69,6 +75,7 @@ def eval_command(
         speed_repeats=speed_repeats,
         speed_prompts=speed_prompts,
         prompt_format=prompt_format,
+        lm_eval_tasks=lm_eval_tasks,
         device=device,
     )
     from ruadapt_evals.render import md_table
