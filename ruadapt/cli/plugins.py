@@ -69,5 +69,26 @@ def info(name: str = typer.Argument(..., help="Plugin or method name.")) -> None
         print_config_help(reg.method(method_name))
 
 
+@plugins_app.command("new")
+def new(
+    name: str = typer.Argument(..., help="Method name, e.g. `orpo` (package: ruadapt-NAME)."),
+    output: str | None = typer.Option(
+        None, "-o", "--output", help="Folder to create (default: ./ruadapt-NAME)."
+    ),
+) -> None:
+    """Write a new plugin package skeleton that passes its own tests."""
+    from ruadapt.cli import registry
+    from ruadapt.scaffold import new_plugin
+
+    path, files = new_plugin(name, output, taken=registry().methods)
+    typer.echo(f"created {path}/")
+    for file in files:
+        typer.echo(f"  {file}")
+    typer.echo(
+        f'next: cd {path} && pip install -e ".[test]" && pytest -q\n'
+        f"      ruadapt run --plugin {name} --model tiny --max-steps 10 -o out/{name}"
+    )
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(plugins_app, name="plugins")
