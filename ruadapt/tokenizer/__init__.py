@@ -8,13 +8,17 @@ from ruadapt.tokenizer.extend import (
     save_extension_card,
     tokenizer_family,
 )
+from ruadapt.tokenizer.extend_model import extend_model
+from ruadapt.tokenizer.propagate import propagate
 from ruadapt.tokenizer.stats import compare_stats, tokenizer_stats
 
 __all__ = [
     "ExtensionResult",
     "NewToken",
     "compare_stats",
+    "extend_model",
     "extend_tokenizer",
+    "propagate",
     "resize_and_init_embeddings",
     "save_extension_card",
     "tokenizer_family",

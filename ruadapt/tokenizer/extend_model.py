@@ -86,6 +86,17 @@ def _texts(path: Path, label: str) -> Iterator[str]:
         yield row.record["text"]
 
 
+def load_tokenizer_as_is(path: str) -> Any:
+    """The tokenizer exactly as saved (``ruadapt.models.load_tokenizer`` adds a pad token,
+    which would then be saved as a change the extension did not make)."""
+    from transformers import AutoTokenizer
+
+    try:
+        return AutoTokenizer.from_pretrained(path)
+    except (OSError, ValueError) as exc:
+        raise UserError(f"cannot load a tokenizer from {path}: {exc}".splitlines()[0]) from None
+
+
 def _english_sample() -> list[str]:
     """English paragraphs for the "English unchanged" check (bundled en-corpus, if present)."""
     try:
@@ -149,7 +160,7 @@ def extend_model(
     Returns the statistics (also in ``extension.json``). ``dry_run`` learns the tokens and
     returns the statistics without loading the model or writing anything.
     """
-    from ruadapt.models import load_causal_lm, load_tokenizer, resolve_model
+    from ruadapt.models import load_causal_lm, resolve_model
     from ruadapt.tokenizer.embeddings import INITS, resize_and_init_embeddings
     from ruadapt.tokenizer.extend import extend_tokenizer, save_extension_card
 
@@ -169,7 +180,7 @@ def extend_model(
             raise UserError(f"output {out} is the input model; choose another directory")
 
     start = time.perf_counter()
-    base_tok = load_tokenizer(path)
+    base_tok = load_tokenizer_as_is(path)
     texts = list(iter_corpus(corpus, max_chars))
     if not texts:
         raise UserError(f"corpus {corpus} has no text")

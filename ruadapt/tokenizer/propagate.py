@@ -54,8 +54,13 @@ def propagate(
     output of ``tokenizer extend``, maybe trained further), mapping its new embedding rows
     through a least-squares linear map fitted on the shared tokens. Writes ``output``
     atomically (model, tokenizer with the target's chat template, ``extension.json``)."""
-    from ruadapt.models import load_causal_lm, load_tokenizer, resolve_model
-    from ruadapt.tokenizer.extend_model import EXTENSION_FILE, mark_complete, staged_output
+    from ruadapt.models import load_causal_lm, resolve_model
+    from ruadapt.tokenizer.extend_model import (
+        EXTENSION_FILE,
+        load_tokenizer_as_is,
+        mark_complete,
+        staged_output,
+    )
 
     out = Path(output).expanduser()
     adapted_path, target_path = resolve_model(adapted), resolve_model(target)
@@ -70,7 +75,7 @@ def propagate(
     card = json.loads(card_path.read_text(encoding="utf-8"))
     shared = int(card.get("first_new_id", card["base_vocab_size"]))
 
-    src_tok, dst_tok = load_tokenizer(adapted_path), load_tokenizer(target_path)
+    src_tok, dst_tok = load_tokenizer_as_is(adapted_path), load_tokenizer_as_is(target_path)
     src_vocab, dst_vocab = src_tok.get_vocab(), dst_tok.get_vocab()
     mismatched = [t for t, i in dst_vocab.items() if i < shared and src_vocab.get(t) != i]
     if mismatched:
