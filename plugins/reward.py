@@ -107,7 +107,7 @@ def score(
         tokenizer.apply_chat_template(
             list(p) + [{"role": "assistant", "content": r}], tokenize=False
         )
-        for p, r in zip(prompts, responses, strict=False)
+        for p, r in zip(prompts, responses, strict=True)
     ]
     tokenizer.padding_side = "right"
     out: list[float] = []
@@ -138,7 +138,7 @@ def pairwise_accuracy(model: Any, tokenizer: Any, pairs: Any, max_length: int = 
         [r["rejected"][0]["content"] for r in pairs],
         max_length=max_length,
     )
-    return sum(w > l for w, l in zip(chosen, rejected, strict=False)) / max(1, len(pairs))
+    return sum(w > r for w, r in zip(chosen, rejected, strict=True)) / max(1, len(pairs))
 
 
 def build_model(run: Any) -> Any:
@@ -164,35 +164,46 @@ def train_reward_model(
     config: RewardConfig,
     model: Any,
     dataset: Any,
-    eval_dataset: Any,
-    step_offset: int = 0,
+    *,
+    round_dir: str | None = None,
+    max_steps: int | None = None,
+    tokenizer: Any = None,
 ) -> Any:
-    """Train ``model`` with TRL's RewardTrainer on preference records; returns the model."""
+    """Train ``model`` with TRL's RewardTrainer on preference records; returns the model.
+
+    ``round_dir`` (PPO's alternating rounds): write the trainer's files there, save no
+    checkpoints, log nothing to metrics.jsonl (PPO's steps own it) and never resume.
+    """
     from ruadapt_plugins._trl import trl_args
     from trl import RewardConfig as TrlRewardConfig
     from trl import RewardTrainer
 
     if config.margin:
         dataset = dataset.map(lambda _: {"margin": config.margin})
-        if eval_dataset is not None:
-            eval_dataset = eval_dataset.map(lambda _: {"margin": config.margin})
+    overrides: dict[str, Any] = {}
+    if round_dir is not None:
+        overrides = {"output_dir": round_dir, "save_strategy": "no"}
+        if max_steps is not None:
+            overrides["max_steps"] = max_steps
     args = trl_args(
         TrlRewardConfig,
         run,
         center_rewards_coefficient=config.center_rewards_coefficient or None,
-        eval_strategy="no",
+        **overrides,
     )
     trainer = RewardTrainer(
         model=model,
         args=args,
         train_dataset=dataset,
-        processing_class=run.tokenizer,
-        callbacks=[run.callback()] if not step_offset else [],
+        processing_class=tokenizer or run.tokenizer,
+        callbacks=[run.callback()] if round_dir is None else [],
     )
-    trainer.train(resume_from_checkpoint=run.resume_from if not step_offset else None)
+    trainer.train(resume_from_checkpoint=run.resume_from if round_dir is None else None)
     history = [h for h in trainer.state.log_history if "loss" in h]
     if history:
-        run.extra["reward_final_metrics"] = {k: v for k, v in history[-1].items() if k != "step"}
+        key = "reward_final_metrics" if round_dir is None else "reward_round_metrics"
+        run.extra[key] = {k: v for k, v in history[-1].items() if k != "step"}
+    run.extra.setdefault("reward_steps", trainer.state.global_step)
     return trainer.model
 
 
@@ -201,14 +212,14 @@ def train(run: Any, config: RewardConfig) -> None:
     held_out = run.eval_dataset
     max_length = run.options.max_length
     before = pairwise_accuracy(model, run.tokenizer, held_out, max_length) if held_out else None
-    model = train_reward_model(run, config, model, run.dataset, held_out)
+    model = train_reward_model(run, config, model, run.dataset)
     run.model = model
     if held_out is not None:
         after = pairwise_accuracy(model, run.tokenizer, held_out, max_length)
         run.extra["pairwise_accuracy"] = {"before": before, "after": after, "pairs": len(held_out)}
         run.log(
             {"eval_pairwise_accuracy_before": before, "eval_pairwise_accuracy": after},
-            step=max(1, run.options.max_steps),
+            step=run.extra.get("reward_steps", 0),
         )
         print(f"pairwise accuracy on {len(held_out)} held-out pairs: {before:.3f} -> {after:.3f}")
 
@@ -289,7 +300,7 @@ def score_file(model: str, data: str, output: str, batch_size: int = 8) -> Path:
             {**meta, "prompt": prompt[-1]["content"], "response": text, "reward": v},
             ensure_ascii=False,
         )
-        for (prompt, text, meta), v in zip(rows, values, strict=False)
+        for (prompt, text, meta), v in zip(rows, values, strict=True)
     ]
     write_atomic(out, "".join(line + "\n" for line in lines))
     return out

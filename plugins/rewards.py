@@ -109,7 +109,7 @@ def combine(spec: str, registry: Any) -> tuple[ScoreFn, list[tuple[str, float, S
                 raise ruadapt.UserError(
                     f"reward {label!r} returned {len(values)} scores for {len(completions)} texts"
                 )
-            sums = [s + weight * float(v) for s, v in zip(sums, values, strict=False)]
+            sums = [s + weight * float(v) for s, v in zip(sums, values, strict=True)]
         return sums
 
     return total, parts
@@ -128,6 +128,6 @@ def register_rewards(register):
         ruadapt.Reward(
             name="length",
             score=LengthReward(),
-            summary=f"closeness to a target length (length@N, default {DEFAULT_TARGET_LENGTH} chars)",
+            summary=f"closeness to a target length (length@N, default {DEFAULT_TARGET_LENGTH})",
         )
     )

@@ -6,7 +6,6 @@ import math
 
 import pytest
 import torch
-
 from ruadapt_plugins.ppo import losses
 
 

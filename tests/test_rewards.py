@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from ruadapt_plugins.rewards import LengthReward, combine, parse_spec, russian, russian_share
 
 import ruadapt
 from ruadapt.plugins import load_plugins
 from ruadapt.registry import collect
-from ruadapt_plugins.rewards import LengthReward, combine, parse_spec, russian, russian_share
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,8 @@
 
     ruadapt run --plugin ppo --model out/sft --reward out/rm --data ru-prompts -o out/ppo
     ruadapt run --plugin ppo --model out/sft --set rewards=russian -o out/ppo
-    ruadapt run --plugin ppo --model out/sft --adapter lora --set rewards=russian:1,length@80:0.3 ...
-    ruadapt run --plugin ppo --model out/sft --reward out/rm --set rounds=3 --set labeler=russian ...
+    ruadapt run --plugin ppo --model out/sft --adapter lora --rewards russian:1,length@80:0.3 -o DIR
+    ruadapt run --plugin ppo --model out/sft --reward out/rm --rounds 3 --labeler russian -o DIR
 
 The policy starts from ``--model``; the reference for the KL penalty is a frozen copy of it
 (or, with ``--adapter lora``, the same weights with the adapter switched off); a value head
@@ -56,6 +56,7 @@ class PPOConfig:
     )
     labeler: str = opt("russian", "rule-based judge labelling new comparison pairs (a reward spec)")
     comparison_pairs: int = opt(16, "new comparison pairs sampled per round (with labeler)")
+    rm_steps: int = opt(20, "reward-model optimizer steps per round (rounds > 1)")
 
     def __post_init__(self) -> None:
         checks = [
@@ -74,6 +75,7 @@ class PPOConfig:
             (self.kl_estimator in KL_ESTIMATORS, f"kl_estimator must be one of {KL_ESTIMATORS}"),
             (self.rounds >= 1, "rounds must be >= 1"),
             (self.comparison_pairs >= 2, "comparison_pairs must be >= 2"),
+            (self.rm_steps >= 1, "rm_steps must be >= 1"),
             (
                 self.reward or self.rewards,
                 "no reward: pass --reward RM_DIR or --set rewards=russian",

@@ -155,7 +155,7 @@ def sample(
         )
     policy.train(was_training)
     completions = tokenizer.batch_decode(
-        [row[m.bool()] for row, m in zip(response, mask, strict=False)], skip_special_tokens=True
+        [row[m.bool()] for row, m in zip(response, mask, strict=True)], skip_special_tokens=True
     )
     return Rollout(
         input_ids=input_ids,

@@ -51,7 +51,7 @@ def build_scorer(run: Any, config: Any, rm: RewardModelScorer | None) -> Scorer:
             values = [config.reward_weight * v for v in rm(prompts, completions)]
         if rules is not None:
             texts = [p[-1]["content"] for p in prompts]
-            values = [v + r for v, r in zip(values, rules(texts, completions), strict=False)]
+            values = [v + r for v, r in zip(values, rules(texts, completions), strict=True)]
         return values
 
     return total
@@ -78,6 +78,11 @@ def train_ppo(run: Any, config: Any) -> None:
             retrain_reward_model(run, config, trainer, rm, dataset, round_)
         history += trainer.train(dataset, until=end)
     run.model = trainer.accelerator.unwrap_model(trainer.policy)
+    if config.rounds > 1 and rm is not None:
+        from ruadapt.models import save_pretrained
+
+        # the reward model after the last round, beside the policy
+        save_pretrained(rm.model, rm.tokenizer, run.output_dir / "reward_model")
     run.extra["ppo"] = summarize(history)
     _save_value_head(run, trainer)
 
@@ -111,7 +116,13 @@ def retrain_reward_model(
     rm.model.requires_grad_(True)
     rm.model.train()
     rm.model = train_reward_model(
-        run, RewardConfig(), rm.model, pairs, None, step_offset=trainer.iteration
+        run,
+        RewardConfig(),
+        rm.model,
+        pairs,
+        round_dir=str(run.output_dir / "reward_rounds" / f"round-{round_}"),
+        max_steps=config.rm_steps,
+        tokenizer=rm.tokenizer,
     )
     rm.model.requires_grad_(False)
     rm.model.eval()
@@ -156,7 +167,7 @@ def comparison_data(run: Any, config: Any, trainer: PPOTrainer, prompts: Any, ro
         outs.append(ro.completions)
     texts = [p[-1]["content"] for p in batch]
     a_scores, b_scores = judge(texts, outs[0]), judge(texts, outs[1])
-    for prompt, a, b, sa, sb in zip(batch, outs[0], outs[1], a_scores, b_scores, strict=False):
+    for prompt, a, b, sa, sb in zip(batch, outs[0], outs[1], a_scores, b_scores, strict=True):
         if sa == sb or a == b:
             continue
         win, lose = (a, b) if sa > sb else (b, a)
