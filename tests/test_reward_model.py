@@ -197,3 +197,38 @@ def test_reward_score_rejects_malformed_lines(tmp_path, capsys, tiny_model):
     assert code != 0
     assert f"{data}:2" in err and "Traceback" not in err
     assert not (tmp_path / "o").exists()
+
+
+def test_ppo_with_reward_model_alternates_rounds(trained_rm, tiny_model, tiny_data, tmp_path):
+    """--reward RM --rounds 2: PPO, then RM training on labelled samples, then PPO again."""
+    registry = collect(load_plugins())
+    out = run(
+        "ppo",
+        registry,
+        model=tiny_model,
+        data=tiny_data("prompts"),
+        output=str(tmp_path / "p"),
+        max_steps=1,
+        seed=0,
+        sets={
+            "reward": str(trained_rm),
+            "rewards": "length@10:0.5",
+            "rounds": 2,
+            "labeler": "russian",
+            "comparison_pairs": 8,
+            "rm_steps": 2,
+            "batch_size": 4,
+            "mini_batch_size": 4,
+            "ppo_epochs": 1,
+            "max_new_tokens": 6,
+            "save_steps": 1,
+        },
+    )
+    lines = [json.loads(x) for x in (out / "metrics.jsonl").read_text().splitlines()]
+    assert [x["step"] for x in lines if "reward_mean" in x] == [1, 2]
+    assert [x["rm_round"] for x in lines if "rm_round" in x] == [1]
+    assert is_complete(out)
+    assert (out / "reward_model" / "config.json").is_file()  # the RM after the last round
+    # RM rounds write no checkpoints among PPO's (resume must find PPO's own)
+    names = sorted(p.name for p in (out / "checkpoints").iterdir())
+    assert names == ["checkpoint-1", "checkpoint-2"]
