@@ -117,8 +117,15 @@ def count_tokens(trainer: Any, mask_keys: tuple[str, ...]) -> None:
 
 
 def fit(run: Any, trainer: Any) -> None:
-    """Train (resuming when asked), hand the model back to the runner, keep a summary."""
-    trainer.train(resume_from_checkpoint=run.resume_from)
+    """Train (resuming when asked), hand the model back to the runner, keep a summary.
+
+    A fresh run first logs the trainable-parameter count (step 0) to metrics.jsonl, next to
+    the line the runner prints, so the adapter's effect is in the record of the run.
+    """
+    resume = run.resume_from
+    if resume is None and "trainable_parameters" in run.extra:
+        run.log({k: run.extra[k] for k in ("trainable_parameters", "total_parameters")}, step=0)
+    trainer.train(resume_from_checkpoint=resume)
     run.model = trainer.model
     history = [h for h in trainer.state.log_history if "loss" in h]
     if history:

@@ -72,6 +72,7 @@ def train(run: Any, config: DPOConfig) -> None:
     from trl import DPOConfig as TrlDPOConfig
     from trl import DPOTrainer
 
+    run.dataset  # noqa: B018 - load and check the data before the model: fail fast
     model = chat_model(run)
     args = trl_args(
         TrlDPOConfig,

@@ -4,11 +4,12 @@
     ruadapt run --plugin dpo --adapter lora --model out/sft --data ru-prefs -o out/dpo
     ruadapt merge out/lora -o out/lora-merged                                  # standalone model
 
-Three registrations: the ``lora`` adapter (``--adapter lora`` composes it with any method),
-the ``lora`` method (SFT with the adapter on), and the ``merge`` command. ``B`` starts at
-zero, so the adapted model equals the base at step 0 (which is also why DPO/KTO can use the
-base with adapters disabled as their reference). After ``ruadapt tokenizer extend``, train
-the new embedding rows too: ``--set lora_modules_to_save=embed_tokens,lm_head``.
+Two registrations: the ``lora`` adapter (``--adapter lora`` composes it with any method)
+and the ``lora`` method (SFT with the adapter on); ``ruadapt merge`` calls ``merge`` below.
+``B`` starts at zero, so the adapted model equals the base at step 0 (which is also why
+DPO/KTO can use the base with adapters disabled as their reference). After
+``ruadapt tokenizer extend``, train the new embedding rows too:
+``--set lora_modules_to_save=embed_tokens,lm_head``.
 """
 
 from __future__ import annotations
@@ -19,8 +20,6 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import typer
 
 import ruadapt
 from ruadapt.config import opt
@@ -130,19 +129,6 @@ def merge(adapter: str, output: str, overwrite: bool = False) -> Path:
     return out
 
 
-def merge_command(
-    adapter: str = typer.Argument(..., help="Adapter directory (a run's output with --adapter)."),
-    output: str = typer.Option(..., "--output", "-o", help="Where to write the merged model."),
-    overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output."),
-) -> None:
-    """Merge a LoRA adapter into its base model and save a standalone model.
-
-    Example: ruadapt merge out/sft-lora -o out/sft-merged
-    """
-    out = merge(adapter, output, overwrite=overwrite)
-    typer.echo(f"merged: {out}")
-
-
 @ruadapt.hookimpl
 def register_adapters(register):
     register(
@@ -172,8 +158,3 @@ def register_methods(register):
             run_defaults={"adapter": "lora", "data": "ru-sft", "learning_rate": 2e-3},
         )
     )
-
-
-@ruadapt.hookimpl
-def register_commands(app):
-    app.command("merge")(merge_command)

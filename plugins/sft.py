@@ -82,9 +82,9 @@ def train(run: Any, config: SFTConfig) -> None:
     from trl import SFTConfig as TrlSFTConfig
     from trl import SFTTrainer
 
+    dataset, eval_dataset = run.dataset, run.eval_dataset  # data errors before the model loads
     set_chat_template(run, config.chat_template)
     model = chat_model(run)
-    dataset, eval_dataset = run.dataset, run.eval_dataset
     assistant_only = config.assistant_only_loss
     if assistant_only and not can_mask_assistant(run.tokenizer):
         note(

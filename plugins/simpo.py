@@ -84,6 +84,7 @@ def train(run: Any, config: SimPOConfig) -> None:
 
     from ruadapt_plugins._trl import chat_model, count_tokens, fit, trl_args
 
+    run.dataset  # noqa: B018 - load and check the data before the model: fail fast
     model = chat_model(run)
     tokenizer = run.tokenizer
     eval_dataset = run.eval_dataset

@@ -1,0 +1,67 @@
+"""``ruadapt merge``: fold a trained adapter into its base model (a standalone model)."""
+
+from __future__ import annotations
+
+import inspect
+import json
+from pathlib import Path
+
+import typer
+
+from ruadapt.errors import UserError
+
+
+def adapter_name(directory: Path) -> str:
+    """Which adapter plugin made ``directory``: run.json's record, else PEFT's type."""
+    run_info = directory / "run.json"
+    if run_info.is_file():
+        name = json.loads(run_info.read_text(encoding="utf-8")).get("adapter")
+        if name:
+            return name
+    config = json.loads((directory / "adapter_config.json").read_text(encoding="utf-8"))
+    return str(config.get("peft_type", "lora")).lower()
+
+
+def merge_adapter(adapter: str, output: str, *, overwrite: bool = False, registry=None) -> Path:
+    """Merge the adapter saved in ``adapter`` into its base and save the result at ``output``.
+
+    The adapter plugin that made the directory does the merge (``Adapter.merge``); this
+    function checks the paths first so no plugin can clobber an output by mistake.
+    """
+    from ruadapt.models import is_adapter_dir
+    from ruadapt.registry import get_registry
+
+    src, out = Path(adapter).expanduser(), Path(output).expanduser()
+    if not src.is_dir() or not is_adapter_dir(src):
+        raise UserError(f"{src} is not an adapter directory (no adapter_config.json)")
+    if out.resolve() == src.resolve():
+        raise UserError("merge --output must differ from the adapter directory")
+    if out.exists() and (not out.is_dir() or any(out.iterdir())) and not overwrite:
+        raise UserError(f"output {out} is not empty; pass --overwrite to replace it")
+    plugin = (registry or get_registry()).adapter(adapter_name(src))
+    if plugin.merge is None:
+        raise UserError(f"adapter {plugin.name!r} cannot be merged into its base model")
+    kwargs = (
+        {"overwrite": True} if "overwrite" in inspect.signature(plugin.merge).parameters else {}
+    )
+    plugin.merge(str(src), str(out), **kwargs)
+    return out
+
+
+def merge(
+    adapter: str = typer.Argument(..., help="Adapter directory (a run's output with --adapter)."),
+    output: str = typer.Option(..., "--output", "-o", help="Where to write the merged model."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output."),
+) -> None:
+    """Merge a trained adapter (e.g. LoRA) into its base model and save a standalone model.
+
+    Example: ruadapt merge out/sft-lora -o out/sft-merged
+    """
+    from ruadapt.cli import registry
+
+    out = merge_adapter(adapter, output, overwrite=overwrite, registry=registry())
+    typer.echo(f"merged: {out}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("merge")(merge)
