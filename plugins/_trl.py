@@ -71,7 +71,7 @@ def reference_model(run: Any, model: Any, path: str | None) -> Any:
         rows = ref.get_input_embeddings().weight.shape[0]
         if rows < len(run.tokenizer):
             raise ruadapt.UserError(
-                f"ref_model {path}: vocabulary of {rows} rows, the tokenizer has "
+                f"--ref {path}: vocabulary of {rows} rows, the tokenizer has "
                 f"{len(run.tokenizer)} tokens (was the policy's vocabulary extended?)"
             )
     elif is_peft(model):

@@ -2,7 +2,7 @@
 
     ruadapt run --plugin dpo --model out/sft --data ru-prefs -o out/dpo
     ruadapt run --plugin dpo --model out/sft --data ru-prefs --adapter lora -o out/dpo-lora
-    ruadapt run --plugin dpo --model out/sft --data ru-prefs --ref-model out/sft -o out/dpo
+    ruadapt run --plugin dpo --model out/sft --data ru-prefs --ref out/sft -o out/dpo
 
 Loss per pair (``loss_type=sigmoid``), log-probabilities summed over response tokens:
 ``-log sigmoid(beta * [(log pi(w|x) - log pi_ref(w|x)) - (log pi(l|x) - log pi_ref(l|x))])``.
@@ -44,7 +44,7 @@ class DPOConfig:
     label_smoothing: float = opt(
         0.0, "assumed share of flipped labels (robust), or epsilon (exo_pair)"
     )
-    ref_model: str | None = opt(None, "reference model directory (default: the starting model)")
+    ref: str | None = opt(None, "reference model directory (default: the starting model)")
 
     def __post_init__(self) -> None:
         if self.beta <= 0:
@@ -83,7 +83,7 @@ def train(run: Any, config: DPOConfig) -> None:
     )
     trainer = DPOTrainer(
         model=model,
-        ref_model=reference_model(run, model, config.ref_model),
+        ref_model=reference_model(run, model, config.ref),
         args=args,
         train_dataset=run.dataset,
         eval_dataset=run.eval_dataset,

@@ -36,7 +36,7 @@ class KTOConfig:
         None, "lambda_U, weight of undesirable examples (default: rebalanced from the data)"
     )
     loss_type: str = opt("kto", f"loss variant: {', '.join(LOSS_TYPES)}")
-    ref_model: str | None = opt(None, "reference model directory (default: the starting model)")
+    ref: str | None = opt(None, "reference model directory (default: the starting model)")
     shuffle: bool = opt(True, "shuffle once before training (TRL's KTO reads the data in order)")
 
     def __post_init__(self) -> None:
@@ -117,7 +117,7 @@ def train(run: Any, config: KTOConfig) -> None:
     )
     trainer = KTOTrainer(
         model=model,
-        ref_model=reference_model(run, model, config.ref_model),
+        ref_model=reference_model(run, model, config.ref),
         args=args,
         train_dataset=dataset,
         eval_dataset=run.eval_dataset,

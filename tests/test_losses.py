@@ -140,7 +140,7 @@ def test_dpo_loss_matches_formula_against_a_named_reference(
         tiny_data("preference", 2),
         tmp_path / "dpo",
         beta=beta,
-        ref_model=ref_model,
+        ref=ref_model,
     )
     lines = metrics(out)
     policy, tokenizer = load(tiny_model)
@@ -212,7 +212,7 @@ def test_kto_loss_matches_formula_with_kl_point_and_rebalanced_weights(
         data,
         tmp_path / "kto",
         beta=beta,
-        ref_model=ref_model,
+        ref=ref_model,
         batch_size=4,
         shuffle=False,
     )
