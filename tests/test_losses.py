@@ -86,7 +86,9 @@ def token_logps(model, context: list[int], response: list[int]) -> torch.Tensor:
 
 
 def metrics(out: Path) -> list[dict]:
-    return [json.loads(x) for x in (out / "metrics.jsonl").read_text().splitlines() if x]
+    """The training steps of metrics.jsonl (step 0 holds the parameter count)."""
+    lines = [json.loads(x) for x in (out / "metrics.jsonl").read_text().splitlines() if x]
+    return [x for x in lines if x["step"] >= 1]
 
 
 def write_jsonl(path: Path, rows: list[dict]) -> str:
