@@ -189,3 +189,35 @@ def test_unknown_rule_reward_is_a_user_error(tiny_model, tiny_data, tmp_path, re
             max_steps=1,
             sets={**FAST, "rewards": "englsh"},
         )
+
+
+@pytest.mark.slow
+def test_ppo_with_lora_raises_the_russian_reward(tiny_model, tiny_data, tmp_path, registry):
+    """The learning signal with --adapter lora (reference = base with the adapter off)."""
+    sets = {
+        "rewards": "russian",
+        "batch_size": 16,
+        "mini_batch_size": 8,
+        "ppo_epochs": 2,
+        "max_new_tokens": 6,
+        "learning_rate": 2e-2,
+        "kl_coef": 0.01,
+        "lora_dropout": 0.0,
+    }
+    out = run(
+        "ppo",
+        registry,
+        model=tiny_model,
+        data=tiny_data("prompts"),
+        output=str(tmp_path / "o"),
+        adapter="lora",
+        max_steps=12,
+        seed=0,
+        sets=sets,
+    )
+    lines = metrics(out)
+    first = sum(x["reward_mean"] for x in lines[:3]) / 3
+    last = sum(x["reward_mean"] for x in lines[-3:]) / 3
+    assert last > first, (first, last)
+    assert all(math.isfinite(x["kl"]) for x in lines)
+    assert (out / "adapter_model.safetensors").is_file()

@@ -232,3 +232,24 @@ def test_ppo_with_reward_model_alternates_rounds(trained_rm, tiny_model, tiny_da
     # RM rounds write no checkpoints among PPO's (resume must find PPO's own)
     names = sorted(p.name for p in (out / "checkpoints").iterdir())
     assert names == ["checkpoint-1", "checkpoint-2"]
+
+
+@pytest.mark.slow
+def test_reward_model_on_bundled_preferences_beats_chance(tiny_model, tmp_path):
+    """The bundled Russian preference pairs: held-out accuracy above chance after training."""
+    from ruadapt.data import bundled_path
+
+    if not bundled_path("ru-prefs").is_file():
+        pytest.skip("bundled ru-prefs not present")
+    out = run(
+        "reward",
+        collect(load_plugins()),
+        model=tiny_model,
+        data="ru-prefs",
+        output=str(tmp_path / "rm"),
+        max_steps=60,
+        seed=0,
+        sets={"eval_split": 0.2, "batch_size": 8, "learning_rate": 5e-4, "max_length": 256},
+    )
+    accuracy = json.loads((out / "run.json").read_text())["pairwise_accuracy"]
+    assert accuracy["after"] > 0.5, accuracy

@@ -60,8 +60,11 @@ class PPOTrainer:
     # ---- data order ---------------------------------------------------------------------
     def batch_prompts(self, dataset: Any, iteration: int) -> list[list[dict]]:
         """The prompts of ``iteration``: a fixed shuffle per epoch, so a resume sees the same."""
+        from ruadapt import distributed
+
         n, size = len(dataset), self.run.options.batch_size
-        start = iteration * size
+        # each process of a multi-process run takes its own slice of the global batch
+        start = (iteration * distributed.world_size() + distributed.rank()) * size
         out = []
         for k in range(start, start + size):
             epoch, pos = divmod(k, n)
