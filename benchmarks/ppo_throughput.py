@@ -35,7 +35,7 @@ def child(
     import torch
 
     torch.set_num_threads(threads)  # tiny matrices: one thread beats contended cores
-    from ruadapt_plugins.ppo.train import build_scorer, reference_for
+    from ruadapt_plugins.ppo.recipe import build_scorer, reference_for
     from ruadapt_plugins.ppo.trainer import PPOTrainer
 
     from ruadapt.plugins import load_plugins

@@ -116,8 +116,8 @@ def test_ppo_russian_reward_rises_while_kl_stays_finite(tiny_model, tiny_data, t
 def test_lora_reference_is_the_base_with_the_adapter_off(tiny_model):
     """With LoRA the reference is no copy: the base with adapters disabled (B = 0 -> KL 0)."""
     from ruadapt_plugins.lora import LoRAConfig, apply
+    from ruadapt_plugins.ppo.recipe import reference_for
     from ruadapt_plugins.ppo.rollout import ValueHead, sample
-    from ruadapt_plugins.ppo.train import reference_for
 
     from ruadapt.models import load_causal_lm, load_tokenizer
 

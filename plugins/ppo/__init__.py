@@ -88,7 +88,7 @@ class PPOConfig:
 
 
 def train(run, config: PPOConfig) -> None:
-    from ruadapt_plugins.ppo.train import train_ppo
+    from ruadapt_plugins.ppo.recipe import train_ppo
 
     train_ppo(run, config)
 
