@@ -131,3 +131,15 @@ def test_kto_splits_preference_pairs_on_request(tiny_model, tiny_data, tmp_path,
     assert code == 0, err
     assert "2 desirable, 2 undesirable" in err
     assert json.loads((out / "run.json").read_text())["kto"]["desirable"] == 2
+
+
+def test_docs_describe_every_option_of_every_method():
+    from dataclasses import fields
+    from pathlib import Path
+
+    from ruadapt_plugins import dpo, lora, sft
+
+    text = (Path(__file__).parents[1] / "docs" / "methods.md").read_text(encoding="utf-8")
+    configs = [sft.SFTConfig, lora.LoRAConfig, dpo.DPOConfig, simpo.SimPOConfig, kto.KTOConfig]
+    missing = [f.name for c in configs for f in fields(c) if f"`{f.name}`" not in text]
+    assert not missing, f"docs/methods.md does not mention {missing}"
