@@ -78,12 +78,15 @@ def _lookup(table: dict[str, Any], name: str, what: str, hint: str) -> Any:
 def collect(plugins: Plugins) -> Registry:
     """Call every registration hook and build the registry; duplicate names are errors."""
     registry = Registry(plugins=plugins)
+    failed: set[str] = set()
     for hook_name, (record_type, what) in _HOOKS.items():
         hook = getattr(plugins.pm.hook, hook_name)
         table = registry.table(hook_name)
         # get_hookimpls() is in registration order; walk it so every record has an owner.
         for impl in hook.get_hookimpls():
             plugin_name = impl.plugin_name
+            if plugin_name in failed:
+                continue
 
             def register(record, _plugin=plugin_name, _table=table, _t=record_type, _w=what):
                 if not isinstance(record, _t):
@@ -106,10 +109,17 @@ def collect(plugins: Plugins) -> Registry:
             except UserError:
                 raise
             except Exception as exc:  # a plugin raising during registration is skipped
+                failed.add(plugin_name)
                 plugins.failures[plugin_name] = (
                     f"{_describe(plugins, plugin_name)}: {hook_name} raised "
                     f"{type(exc).__name__}: {exc}"
                 )
+    for plugin_name in failed:  # skipped as a whole: nothing it registered before raising stays
+        tables = {what: registry.table(hook) for hook, (_, what) in _HOOKS.items()}
+        for kind, name in [key for key, owner in registry.owners.items() if owner == plugin_name]:
+            del registry.owners[(kind, name)], tables[kind][name]
+        plugins.pm.unregister(name=plugin_name)
+        plugins.origins.pop(plugin_name, None)
     return registry
 
 

@@ -91,10 +91,10 @@ def model_with_chat_template(run: Any) -> Any:
     A model without a chat template gets ruadapt's ChatML default; that may add tokens, so
     the base model is resized before the adapter (if any) wraps it.
     """
-    from ruadapt.data import ensure_chat_template
-
     if getattr(run.tokenizer, "chat_template", None):
         return run.model
+    from ruadapt.data import ensure_chat_template
+
     base = run.load_model()
     ensure_chat_template(run.tokenizer, base)
     run.model = run.apply_adapter(base)
