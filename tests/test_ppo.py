@@ -193,16 +193,22 @@ def test_unknown_rule_reward_is_a_user_error(tiny_model, tiny_data, tmp_path, re
 
 @pytest.mark.slow
 def test_ppo_with_lora_raises_the_russian_reward(tiny_model, tiny_data, tmp_path, registry):
-    """The learning signal with --adapter lora (reference = base with the adapter off)."""
+    """The learning signal with --adapter lora (reference = base with the adapter off).
+
+    Writing Russian means moving probability onto Cyrillic tokens; on the random tiny model
+    the low-rank update alone barely moves the near-uniform output distribution, so the
+    embeddings train in full beside the adapter (as after tokenizer extension).
+    """
     sets = {
         "rewards": "russian",
         "batch_size": 16,
         "mini_batch_size": 8,
         "ppo_epochs": 2,
         "max_new_tokens": 6,
-        "learning_rate": 2e-2,
+        "learning_rate": 1e-2,
         "kl_coef": 0.01,
         "lora_dropout": 0.0,
+        "lora_modules_to_save": "embed_tokens,lm_head",
     }
     out = run(
         "ppo",
@@ -218,6 +224,6 @@ def test_ppo_with_lora_raises_the_russian_reward(tiny_model, tiny_data, tmp_path
     lines = metrics(out)
     first = sum(x["reward_mean"] for x in lines[:3]) / 3
     last = sum(x["reward_mean"] for x in lines[-3:]) / 3
-    assert last > first, (first, last)
+    assert last > first + 0.1, (first, last)
     assert all(math.isfinite(x["kl"]) for x in lines)
     assert (out / "adapter_model.safetensors").is_file()
