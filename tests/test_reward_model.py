@@ -234,6 +234,32 @@ def test_ppo_with_reward_model_alternates_rounds(trained_rm, tiny_model, tiny_da
     assert names == ["checkpoint-1", "checkpoint-2"]
 
 
+def test_lora_reward_model_trains_its_head_and_scores_from_the_adapter(tiny_model, tmp_path):
+    """--adapter lora: the score head trains in full and is saved with the adapter, so
+    `reward score` on the adapter directory reproduces the trained rewards."""
+    from ruadapt_plugins.reward import load_reward_model, score
+
+    data = ru_over_en_pairs(tmp_path / "prefs.jsonl", n=24)
+    out = run(
+        "reward",
+        collect(load_plugins()),
+        model=tiny_model,
+        data=data,
+        adapter="lora",
+        output=str(tmp_path / "rm"),
+        max_steps=6,
+        seed=0,
+        sets={"batch_size": 8, "learning_rate": 3e-3, "max_length": 64, "eval_split": 0.0},
+    )
+    assert (out / "adapter_model.safetensors").is_file()
+    summary = json.loads((out / "run.json").read_text())
+    assert summary["adapter"] == "lora"
+    model, tokenizer = load_reward_model(str(out))
+    prompt = [{"role": "user", "content": "Расскажи что-нибудь."}]
+    ru, en = score(model, tokenizer, [prompt, prompt], ["Кошка спит на диване", "The cat sleeps"])
+    assert ru > en
+
+
 @pytest.mark.slow
 def test_reward_model_on_bundled_preferences_beats_chance(tiny_model, tmp_path):
     """The bundled Russian preference pairs: held-out accuracy above chance after training."""
