@@ -94,3 +94,12 @@ def test_bad_beta_is_one_line_error_before_any_model_loads(installed, capsys):
     code, _, err = invoke(["run", "--plugin", "orpo", "-o", "x", "--beta", "0"], capsys)
     assert code == 1
     assert "beta must be > 0" in err and "Traceback" not in err
+
+
+def test_ecosystem_page_lists_every_builtin_plugin_and_the_example():
+    root = EXAMPLE.parent.parent
+    page = (root / "docs" / "ecosystem.md").read_text(encoding="utf-8")
+    builtins = tomllib.loads((root / "pyproject.toml").read_text())["project"]["entry-points"]
+    missing = [name for name in builtins["ruadapt"] if f"| `{name}` |" not in page]
+    assert not missing, f"docs/ecosystem.md lacks built-in plugins {missing}"
+    assert "| `ruadapt-orpo` | `orpo` |" in page
