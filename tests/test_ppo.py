@@ -85,6 +85,14 @@ def test_ppo_writes_the_run_contract_and_resumes(tiny_model, tiny_data, tmp_path
     assert json.loads((out / "run.json").read_text())["ppo"]["iterations"] == 1
 
 
+def test_ppo_passes_the_generic_method_contract(tiny_model, tiny_data, tmp_path):
+    from ruadapt.testing import check_method_contract
+
+    check_method_contract(
+        "ppo", tiny_model, tiny_data("prompts", 4), tmp_path / "c", rewards="length@8", **FAST
+    )
+
+
 def test_ppo_russian_reward_rises_while_kl_stays_finite(tiny_model, tiny_data, tmp_path, registry):
     """The learning signal: rewarding Cyrillic makes a random tiny model write more of it."""
     sets = {

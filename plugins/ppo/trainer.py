@@ -153,6 +153,7 @@ class PPOTrainer:
                 )
                 self.optimizer.step()
                 batch = {
+                    "loss": loss.item(),
                     "policy_loss": pg.item(),
                     "value_loss": vf.item(),
                     "entropy": ent.item(),
