@@ -1,47 +1,37 @@
-"""Data: loading, format detection, validation and conversion to a method's data kind."""
+"""Data: loading, format detection, validation and conversion to a method's data kind.
 
-from __future__ import annotations
+Public API::
 
-import json
-from pathlib import Path
-from typing import Any
+    from ruadapt.data import load_for_method, validate, inspect, convert
+    train, held_out = load_for_method("ru-sft", "chat", registry, eval_split=0.1)
+    report = validate("prefs.jsonl", kind="preference")   # report.errors, report.ok
+    ensure_chat_template(tokenizer, model)                # ChatML when the model has none
 
-from ruadapt.errors import UserError
+Formats come from the ``register_data_formats`` hook (built-ins: ``plugins/formats.py``);
+see ``docs/data-formats.md``. Nothing here imports torch; ``datasets`` loads only to build
+Datasets or read saved/hub data.
+"""
 
+from ruadapt.data.bundled import BUNDLED, bundled_path, is_eval_set, load_bundled_records
+from ruadapt.data.convert import convert
+from ruadapt.data.inspect import Inspection, inspect
+from ruadapt.data.load import load_for_method
+from ruadapt.data.scan import Problem
+from ruadapt.data.templates import DEFAULT_CHAT_TEMPLATE, ensure_chat_template
+from ruadapt.data.validate import Report, validate
 
-def load_for_method(
-    spec: str,
-    kind: str,
-    registry: Any,
-    *,
-    format: str | None = None,
-    system_prompt: str | None = None,
-    max_samples: int | None = None,
-    eval_split: float = 0.0,
-    seed: int = 42,
-):
-    """Load ``spec`` and convert it to ``kind``; returns ``(train, eval_or_None)`` Datasets."""
-    from datasets import Dataset
-
-    from ruadapt.data.bundled import BUNDLED, bundled_path
-
-    path = bundled_path(spec) if spec in BUNDLED else Path(spec)
-    if not path.is_file():
-        raise UserError(f"data file not found: {spec}")
-    if path.suffix == ".txt":
-        rows = [
-            {"text": p.strip()} for p in path.read_text(encoding="utf-8").split("\n\n") if p.strip()
-        ]
-    else:
-        rows = [
-            json.loads(line)
-            for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip()
-        ]
-    if max_samples:
-        rows = rows[:max_samples]
-    ds = Dataset.from_list(rows)
-    if eval_split:
-        split = ds.train_test_split(test_size=eval_split, seed=seed)
-        return split["train"], split["test"]
-    return ds, None
+__all__ = [
+    "BUNDLED",
+    "DEFAULT_CHAT_TEMPLATE",
+    "Inspection",
+    "Problem",
+    "Report",
+    "bundled_path",
+    "convert",
+    "ensure_chat_template",
+    "inspect",
+    "is_eval_set",
+    "load_bundled_records",
+    "load_for_method",
+    "validate",
+]

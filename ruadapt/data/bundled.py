@@ -5,6 +5,9 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+from ruadapt.contracts import DATA_KINDS
+from ruadapt.errors import UserError
+
 # name -> (folder, file, kind)
 BUNDLED: dict[str, tuple[str, str, str]] = {
     "ru-corpus": ("ru_corpus", "corpus.txt", "text"),
@@ -25,5 +28,72 @@ def bundled_path(name: str) -> Path:
 
 
 def bundled_card(name: str) -> Path:
+    """The card (README.md) of a bundled dataset."""
     folder, _, _ = BUNDLED[name]
     return Path(str(resources.files("ruadapt_datasets_ru").joinpath(folder, "README.md")))
+
+
+def is_eval_set(name: str) -> bool:
+    """Bundled sets that are not method data (parallel ru/en prompts, multiple choice)."""
+    return name in BUNDLED and BUNDLED[name][2] not in DATA_KINDS
+
+
+def load_bundled_records(name: str) -> list[dict]:
+    """The raw records of a bundled set, as stored (eval tasks read the eval sets this way).
+
+    JSONL sets give one dict per line; the text corpora give ``{"text": paragraph}``.
+    """
+    from ruadapt.data.readers import read_file
+
+    if name not in BUNDLED:
+        raise UserError(f"unknown bundled dataset {name!r}; bundled: {', '.join(BUNDLED)}")
+    path = bundled_path(name)
+    if not path.is_file():
+        raise UserError(f"bundled dataset {name!r} is missing its file {path}")
+    records = []
+    for row in read_file(path, name):
+        if row.error:
+            raise UserError(f"{row.where}: {row.error}")
+        records.append(row.record)
+    return records
+
+
+def card_summary(name: str) -> str:
+    """One line about a bundled set: the first sentence of its card (README.md) after the
+    title, or of its "Purpose" section when it has one."""
+    card = bundled_card(name)
+    if not card.is_file():
+        return ""
+    lines = card.read_text(encoding="utf-8").splitlines()
+    for i, line in enumerate(lines):
+        if line.lstrip("#").strip().lower().startswith("purpose") and line.startswith("#"):
+            lines = lines[i + 1 :]
+            break
+    for line in lines:
+        text = line.strip().lstrip("-*> ").strip()
+        if text and not line.lstrip().startswith(("#", "|", "```", "---")):
+            sentence = text.split(". ")[0].rstrip(".")
+            return sentence if len(sentence) <= 100 else sentence[:97] + "..."
+    return ""
+
+
+def bundled_sets() -> list[dict]:
+    """Every bundled set: name, kind, records, bytes, purpose, and whether its file exists."""
+    from ruadapt.data.readers import read_file
+
+    out = []
+    for name, (_, _, kind) in BUNDLED.items():
+        path = bundled_path(name)
+        present = path.is_file()
+        out.append(
+            {
+                "name": name,
+                "kind": kind,
+                "present": present,
+                "records": sum(1 for _ in read_file(path, name)) if present else 0,
+                "bytes": path.stat().st_size if present else 0,
+                "purpose": card_summary(name),
+                "path": str(path),
+            }
+        )
+    return out

@@ -1,0 +1,239 @@
+"""Validation: every check, with file:line: field: message lines, through the library and the
+CLI; inputs stay untouched; a large file validates in constant memory."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+from ruadapt.data import validate
+from ruadapt.plugins import load_plugins
+from ruadapt.registry import collect
+from tests.helpers import invoke
+
+
+@pytest.fixture(scope="module")
+def registry():
+    return collect(load_plugins(entry_points=False, modules=["ruadapt_plugins.formats"]))
+
+
+def lines_file(path: Path, lines: list) -> str:
+    """Write raw lines: dicts as JSON, str as is, bytes as bytes (for non-UTF-8 tests)."""
+    out = b""
+    for line in lines:
+        if isinstance(line, bytes):
+            out += line + b"\n"
+        elif isinstance(line, str):
+            out += line.encode() + b"\n"
+        else:
+            out += json.dumps(line, ensure_ascii=False).encode() + b"\n"
+    path.write_bytes(out)
+    return str(path)
+
+
+def chat(*turns: tuple[str, str]) -> dict:
+    return {"messages": [{"role": r, "content": c} for r, c in turns]}
+
+
+GOOD = chat(("user", "Как дела?"), ("assistant", "Хорошо, спасибо."))
+PAIR = {"prompt": "Столица России?", "chosen": "Москва.", "rejected": "Париж."}
+
+# (lines after one good record, kind, expected error at line 2)
+ERRORS = {
+    "malformed JSON": (['{"messages": ['], None, "2: malformed JSON: Expecting value"),
+    "non-UTF-8": ([b'{"text": "\xff\xfe"}'], None, "2: not valid UTF-8 (byte 0xff at column 11)"),
+    "not an object": ([[1, 2]], None, "2: a record must be an object, got a list"),
+    "missing field": ([{"mesages": []}], None, "2: messages: missing"),
+    "wrong type": ([{"messages": "Привет"}], None, "2: messages: must be a list of messages"),
+    "empty content": (
+        [chat(("user", "Вопрос"), ("assistant", "  "))],
+        None,
+        "2: messages[1].content: empty",
+    ),
+    "unknown role": (
+        [chat(("user", "Вопрос"), ("robot", "Ответ"))],
+        None,
+        "2: messages[1].role: unknown role 'robot'",
+    ),
+    "roles out of order": (
+        [chat(("assistant", "Ответ"), ("user", "Вопрос"))],
+        None,
+        "2: messages[0]: role 'assistant' out of order, expected 'user'",
+    ),
+    "last turn not the assistant's": (
+        [chat(("user", "Вопрос"))],
+        "chat",
+        "2: messages: last message must be from the assistant, not the user",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ERRORS))
+def test_each_error_names_file_line_and_field(name, registry, tmp_path):
+    lines, kind, expected = ERRORS[name]
+    path = lines_file(tmp_path / "d.jsonl", [GOOD, *lines])
+    report = validate(path, registry, kind=kind)
+    assert report.error_count == 1 and not report.ok
+    assert str(report.errors[0]).startswith(f"{path}:{expected}")
+
+
+@pytest.mark.parametrize(
+    "record, kind, expected",
+    [
+        ({**PAIR, "rejected": "Москва."}, "preference", "rejected: same as chosen"),
+        ({**PAIR, "rejected": ""}, "preference", "rejected: empty"),
+        ({"chosen": "a", "rejected": "b"}, "preference", "prompt: missing"),
+        ({"prompt": "?", "completion": "Да.", "label": "yes"}, "binary", "label: must be true or"),
+        (
+            {"prompt": "?", "completion": "Да.", "label": 1},
+            "binary",
+            "label: must be true or false",
+        ),
+        ({"prompt": "?", "responses": ["a", "b"], "ranking": [0, 5]}, "preference", "ranking:"),
+        ({"text": 5}, "text", "text: must be a string, got a number"),
+    ],
+)
+def test_pair_label_and_type_errors(record, kind, expected, registry, tmp_path):
+    path = lines_file(tmp_path / "d.jsonl", [record])
+    report = validate(path, registry, kind=kind)
+    assert str(report.errors[0]).startswith(f"{path}:1: {expected}")
+
+
+def test_empty_file_is_an_error(registry, tmp_path):
+    path = lines_file(tmp_path / "e.jsonl", ["", "  "])
+    report = validate(path, registry)
+    assert [str(p) for p in report.errors] == [f"{path}: empty: no records"]
+
+
+def test_row_numbers_for_parquet_and_lines_for_csv(registry, tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = [PAIR, {**PAIR, "rejected": PAIR["chosen"]}]
+    pq.write_table(pa.Table.from_pylist(rows), tmp_path / "p.parquet")
+    report = validate(str(tmp_path / "p.parquet"), registry)
+    assert (
+        str(report.errors[0])
+        == f"{tmp_path / 'p.parquet'}: row 2: rejected: same as chosen (a pair teaches nothing)"
+    )
+    csv_path = tmp_path / "p.csv"
+    csv_path.write_text('prompt,chosen,rejected\n"Многострочный\nвопрос",Да,Да\n', "utf-8")
+    assert str(validate(str(csv_path), registry).errors[0]).startswith(f"{csv_path}:2: rejected")
+
+
+def test_warnings_duplicates_and_language(registry, tmp_path):
+    english = chat(
+        ("user", "What is the capital of France?"), ("assistant", "Paris is the capital.")
+    )
+    path = lines_file(tmp_path / "w.jsonl", [english] * 3 + [GOOD])
+    report = validate(path, registry)
+    assert report.ok and report.error_count == 0
+    warnings = [str(w) for w in report.warnings]
+    assert f"{path}:2: warning: duplicate of line 1" in warnings
+    assert f"{path}:3: warning: duplicate of line 1" in warnings
+    # 3 of 4 records English, but each field needs RUSSIAN_MIN_LETTERS to be judged
+    assert not any("Cyrillic" in w for w in warnings)
+    many = lines_file(
+        tmp_path / "en.jsonl",
+        [chat(("user", f"Question {i}?" * 20), ("assistant", "Answer " * 30)) for i in range(5)],
+    )
+    warnings = [str(w) for w in validate(many, registry).warnings]
+    assert any("messages.assistant: only 0% of the letters are Cyrillic" in w for w in warnings)
+    assert not [w for w in validate(many, registry, russian=False).warnings if "Cyrillic" in str(w)]
+
+
+def test_token_lengths_over_the_limit_warn(registry, tmp_path):
+    from ruadapt.tiny import build_tokenizer
+
+    tokenizer = build_tokenizer(["Привет, мир. Hello, world. " * 20], vocab_size=300)
+    long = chat(("user", "Расскажи подробно " * 20), ("assistant", "Хорошо."))
+    path = lines_file(tmp_path / "t.jsonl", [GOOD, long])
+    report = validate(path, registry, tokenizer=tokenizer, max_length=100)
+    assert len(report.warnings) == 1
+    warning = str(report.warnings[0])
+    assert warning.startswith(f"{path}:2: warning: ") and "tokens, over the limit of 100" in warning
+
+
+TEN_MISTAKES = [
+    GOOD,
+    '{"messages": [{"role": "user", "content": "Привет"}',  # 2 malformed JSON
+    b'{"messages": "\xd0"}',  # 3 not UTF-8
+    ["not", "an", "object"],  # 4
+    {"conversation": []},  # 5 missing messages
+    {"messages": "Привет"},  # 6 wrong type
+    {"messages": []},  # 7 no messages
+    chat(("user", "Вопрос"), ("robot", "Ответ")),  # 8 unknown role
+    chat(("user", "Вопрос"), ("assistant", "")),  # 9 empty content
+    chat(("assistant", "Ответ"), ("user", "Вопрос")),  # 10 out of order
+    chat(("user", "Вопрос")),  # 11 no answer to learn
+    GOOD,  # duplicate: a warning, not an error
+]
+
+
+def test_ten_mistakes_give_ten_one_line_errors_through_the_cli(tmp_path, capsys):
+    path = lines_file(tmp_path / "ten.jsonl", TEN_MISTAKES)
+    before = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    code, out, err = invoke(["data", "validate", path], capsys)
+    assert code == 1
+    errors = [line for line in out.splitlines() if ": warning: " not in line]
+    assert [line.split(":")[1] for line in errors] == [str(n) for n in range(2, 12)]
+    assert all(line.startswith(f"{path}:") for line in errors)
+    assert f"{path}:12: warning: duplicate of line 1" in out
+    assert "10 error(s), 1 warning(s)" in err
+    assert "Traceback" not in out + err
+    assert hashlib.sha256(Path(path).read_bytes()).hexdigest() == before  # input untouched
+
+
+def test_cli_max_errors_and_success(tmp_path, capsys):
+    bad = lines_file(tmp_path / "bad.jsonl", [GOOD] + [{"messages": []}] * 30)
+    code, out, _ = invoke(["data", "validate", bad, "--max-errors", "5"], capsys)
+    assert code == 1
+    assert len([line for line in out.splitlines() if "empty (no messages)" in line]) == 5
+    assert "25 more errors not shown" in out
+    good = lines_file(tmp_path / "good.jsonl", [GOOD])
+    code, out, _ = invoke(["data", "validate", good, "--kind", "prompts"], capsys)
+    assert code == 0 and "1 prompts records" in out and "0 error(s)" in out
+    code, _, err = invoke(["data", "validate", str(tmp_path / "nope.jsonl")], capsys)
+    assert code == 1 and err.startswith("error: data file not found") and "Traceback" not in err
+
+
+def test_validation_streams_in_constant_memory(registry, tmp_path):
+    """A ~20 MB file validates with a Python heap far below the file size."""
+    path = tmp_path / "big.jsonl"
+    rng = random.Random(0)
+    words = [
+        "москва",
+        "река",
+        "город",
+        "книга",
+        "учитель",
+        "ответ",
+        "вопрос",
+        "задача",
+        "решение",
+        "пример",
+    ]
+    with open(path, "w", encoding="utf-8") as fh:
+        i = 0
+        while fh.tell() < 20_000_000:
+            answer = " ".join(rng.choices(words, k=rng.randint(20, 120)))
+            fh.write(
+                json.dumps(chat(("user", f"Вопрос {i}"), ("assistant", answer)), ensure_ascii=False)
+                + "\n"
+            )
+            i += 1
+    size = path.stat().st_size
+    tracemalloc.start()
+    try:
+        report = validate(str(path), registry, progress=False)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert report.ok and report.rows == i
+    # the only per-record state is the duplicate check's 16 bytes per record
+    assert peak < size / 10, f"peak {peak / 1e6:.1f} MB for a {size / 1e6:.0f} MB file"
