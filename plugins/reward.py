@@ -109,19 +109,25 @@ def score(
         )
         for p, r in zip(prompts, responses, strict=True)
     ]
-    tokenizer.padding_side = "right"
+    # right padding: the reward is read at the last real token; left truncation keeps the
+    # response when a conversation is longer than max_length
+    sides = tokenizer.padding_side, tokenizer.truncation_side
+    tokenizer.padding_side, tokenizer.truncation_side = "right", "left"
     out: list[float] = []
-    with torch.no_grad():
-        for i in range(0, len(texts), batch_size):
-            enc = tokenizer(
-                texts[i : i + batch_size],
-                return_tensors="pt",
-                padding=True,
-                truncation=True,
-                max_length=max_length,
-                add_special_tokens=False,
-            ).to(device)
-            out.extend(model(**enc).logits[:, 0].float().tolist())
+    try:
+        with torch.no_grad():
+            for i in range(0, len(texts), batch_size):
+                enc = tokenizer(
+                    texts[i : i + batch_size],
+                    return_tensors="pt",
+                    padding=True,
+                    truncation=True,
+                    max_length=max_length,
+                    add_special_tokens=False,
+                ).to(device)
+                out.extend(model(**enc).logits[:, 0].float().tolist())
+    finally:
+        tokenizer.padding_side, tokenizer.truncation_side = sides
     return out
 
 

@@ -83,6 +83,20 @@ def test_ppo_writes_the_run_contract_and_resumes(tiny_model, tiny_data, tmp_path
     lines = metrics(out)
     assert [x["step"] for x in lines] == [1, 2, 3]
     assert json.loads((out / "run.json").read_text())["ppo"]["iterations"] == 1
+    # the resumed iteration is the one an uninterrupted run computes (weights, optimizer, RNG)
+    straight = run(
+        "ppo",
+        registry,
+        model=tiny_model,
+        data=data,
+        output=str(tmp_path / "straight"),
+        max_steps=3,
+        sets=sets,
+    )
+    expected = metrics(straight)[-1]
+    assert lines[-1]["sample"] == expected["sample"]
+    for key in ("reward_mean", "kl", "loss"):
+        assert lines[-1][key] == pytest.approx(expected[key], rel=1e-4, abs=1e-6), key
 
 
 def test_ppo_passes_the_generic_method_contract(tiny_model, tiny_data, tmp_path):
@@ -235,3 +249,20 @@ def test_ppo_with_lora_raises_the_russian_reward(tiny_model, tiny_data, tmp_path
     assert last > first + 0.1, (first, last)
     assert all(math.isfinite(x["kl"]) for x in lines)
     assert (out / "adapter_model.safetensors").is_file()
+
+
+def test_long_prompts_lose_their_start_not_the_answer_marker(tiny_model):
+    from ruadapt_plugins.ppo.rollout import encode_left
+
+    from ruadapt.models import load_tokenizer
+
+    tokenizer = load_tokenizer(tiny_model)
+    sides = tokenizer.padding_side, tokenizer.truncation_side
+    texts = ["слово " * 200 + "<|im_start|>assistant\n", "коротко<|im_start|>assistant\n"]
+    enc = encode_left(tokenizer, texts, max_length=16)
+    assert enc["input_ids"].shape == (2, 16)
+    tail = tokenizer.encode("<|im_start|>assistant\n", add_special_tokens=False)
+    for row in enc["input_ids"].tolist():
+        assert row[-len(tail) :] == tail
+    assert enc["attention_mask"][1, 0] == 0  # the short prompt is padded on the left
+    assert (tokenizer.padding_side, tokenizer.truncation_side) == sides

@@ -51,6 +51,24 @@ def render_prompts(tokenizer: Any, prompts: list[list[dict]]) -> list[str]:
     ]
 
 
+def encode_left(tokenizer: Any, texts: list[str], max_length: int) -> Any:
+    """Left-padded, left-truncated batch: a long prompt loses its start, never the turn
+    marker where the answer begins. The tokenizer's own settings are left as they were."""
+    sides = tokenizer.padding_side, tokenizer.truncation_side
+    tokenizer.padding_side = tokenizer.truncation_side = "left"
+    try:
+        return tokenizer(
+            texts,
+            return_tensors="pt",
+            padding=True,
+            truncation=True,
+            max_length=max_length,
+            add_special_tokens=False,
+        )
+    finally:
+        tokenizer.padding_side, tokenizer.truncation_side = sides
+
+
 def response_mask(response: torch.Tensor, eos_ids: set[int]) -> torch.Tensor:
     """1 on every token up to and including the first EOS, 0 after it."""
     is_eos = torch.zeros_like(response, dtype=torch.bool)
@@ -110,15 +128,7 @@ def sample(
     """
     device = next(policy.parameters()).device
     texts = render_prompts(tokenizer, prompts)
-    tokenizer.padding_side = "left"
-    enc = tokenizer(
-        texts,
-        return_tensors="pt",
-        padding=True,
-        truncation=True,
-        max_length=max_prompt_length,
-        add_special_tokens=False,
-    ).to(device)
+    enc = encode_left(tokenizer, texts, max_prompt_length).to(device)
     eos_ids = _eos_ids(tokenizer, policy)
     was_training = policy.training
     policy.eval()
