@@ -144,8 +144,8 @@ def stats(
         red = result["reduction"]
         typer.echo(
             f"\n{red['new']} vs {red['base']}: Russian tokens/word "
-            f"{red['ru']['tokens_per_word_pct']:+.1f}% fewer, English tokens "
-            f"{red['en']['tokens_pct']:+.1f}% fewer"
+            f"{red['ru']['tokens_per_word_pct']:.1f}% fewer, English tokens "
+            f"{red['en']['tokens_pct']:.1f}% fewer"
         )
 
 
