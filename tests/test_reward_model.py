@@ -279,3 +279,37 @@ def test_reward_model_on_bundled_preferences_beats_chance(tiny_model, tmp_path):
     )
     accuracy = json.loads((out / "run.json").read_text())["pairwise_accuracy"]
     assert accuracy["after"] > 0.5, accuracy
+
+
+def test_ppo_value_model_initialised_from_the_reward_model(
+    trained_rm, tiny_model, tiny_data, tmp_path
+):
+    """value_model=reward: a separate value model, a trainable copy of the RM (per-token
+    values from its score head), saved beside the policy; the RM itself stays frozen."""
+    from ruadapt_plugins.reward import load_reward_model
+    from safetensors.torch import load_file
+
+    out = run(
+        "ppo",
+        collect(load_plugins()),
+        model=tiny_model,
+        data=tiny_data("prompts"),
+        output=str(tmp_path / "p"),
+        max_steps=2,
+        seed=0,
+        sets={
+            "reward": str(trained_rm),
+            "value_model": "reward",
+            "batch_size": 4,
+            "mini_batch_size": 4,
+            "ppo_epochs": 1,
+            "max_new_tokens": 6,
+            "learning_rate": 1e-3,
+        },
+    )
+    lines = [json.loads(x) for x in (out / "metrics.jsonl").read_text().splitlines()]
+    assert len(lines) == 2 and all(math.isfinite(x["value_loss"]) for x in lines)
+    values = load_file(str(out / "value_head.safetensors"))
+    assert "classifier.score.weight" in values
+    rm, _ = load_reward_model(str(trained_rm))
+    assert not torch.equal(values["classifier.score.weight"], rm.score.weight)  # it trained

@@ -24,6 +24,7 @@ import ruadapt
 from ruadapt.config import opt
 
 KL_ESTIMATORS = ("k1", "k3")
+VALUE_MODELS = ("policy", "reward")
 
 
 @dataclass
@@ -32,6 +33,9 @@ class PPOConfig:
     reward_weight: float = opt(1.0, "weight of the reward model's score in the total reward")
     rewards: str | None = opt(
         None, "rule-based rewards NAME[@PARAM][:WEIGHT],... e.g. russian:1,length@80:0.5"
+    )
+    value_model: str = opt(
+        "policy", "values from: policy (a head on the policy), reward (a copy of the RM)"
     )
     max_new_tokens: int = opt(48, "tokens sampled per completion")
     temperature: float = opt(1.0, "sampling temperature")
@@ -74,6 +78,7 @@ class PPOConfig:
             (self.kl_horizon >= 1, "kl_horizon must be >= 1"),
             (self.kl_estimator in KL_ESTIMATORS, f"kl_estimator must be one of {KL_ESTIMATORS}"),
             (self.rounds >= 1, "rounds must be >= 1"),
+            (self.value_model in VALUE_MODELS, f"value_model must be one of {VALUE_MODELS}"),
             (self.comparison_pairs >= 2, "comparison_pairs must be >= 2"),
             (self.rm_steps >= 1, "rm_steps must be >= 1"),
             (

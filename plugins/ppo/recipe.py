@@ -37,6 +37,23 @@ class RewardModelScorer:
         return score(self.model, self.tokenizer, prompts, completions, max_length=self.max_length)
 
 
+def value_model(run: Any, config: Any, rm: RewardModelScorer | None) -> Any:
+    """``value_model=reward``: a trainable copy of the reward model (its tokenizer must be
+    the policy's vocabulary); None: a value head on the policy."""
+    if config.value_model == "policy":
+        return None
+    if rm is None:
+        raise ruadapt.UserError("value_model=reward needs a reward model: pass --reward RM_DIR")
+    if rm.tokenizer.get_vocab() != run.tokenizer.get_vocab():
+        raise ruadapt.UserError(
+            f"value_model=reward: the reward model {config.reward} has another vocabulary "
+            "than the policy; use value_model=policy"
+        )
+    model = copy.deepcopy(rm.model)
+    model.requires_grad_(True)
+    return model.train()
+
+
 def build_scorer(run: Any, config: Any, rm: RewardModelScorer | None) -> Scorer:
     """Total reward: ``reward_weight * RM score`` + the weighted rule-based rewards."""
     rules = None
@@ -65,7 +82,9 @@ def train_ppo(run: Any, config: Any) -> None:
     dataset = run.dataset
     reference = reference_for(policy)
     rm = RewardModelScorer(config.reward, run.options.max_length) if config.reward else None
-    trainer = PPOTrainer(run, config, policy, reference, build_scorer(run, config, rm))
+    trainer = PPOTrainer(
+        run, config, policy, reference, build_scorer(run, config, rm), value_model(run, config, rm)
+    )
     if run.resume_from:
         trainer.load(Path(run.resume_from))
     per_round = trainer.total_iterations(len(dataset))  # max_steps / epochs count one round

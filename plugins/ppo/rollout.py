@@ -24,8 +24,30 @@ class ValueHead(torch.nn.Module):
         torch.nn.init.zeros_(self.summary.weight)  # V starts at 0: no bias in early advantages
         torch.nn.init.zeros_(self.summary.bias)
 
+    needs_hidden = True  # reads the policy's hidden states: no forward pass of its own
+
     def forward(self, hidden: torch.Tensor) -> torch.Tensor:
         return self.summary(hidden.to(self.summary.weight.dtype)).squeeze(-1)
+
+
+class ValueModel(torch.nn.Module):
+    """A separate value model: a sequence classifier (e.g. the reward model) whose score head
+    is read at every position instead of the last one, giving per-token values."""
+
+    needs_hidden = False
+
+    def __init__(self, classifier: Any) -> None:
+        super().__init__()
+        self.classifier = classifier
+
+    def forward(
+        self, input_ids: torch.Tensor, attention_mask: torch.Tensor, position_ids: torch.Tensor
+    ) -> torch.Tensor:
+        backbone = getattr(self.classifier, self.classifier.base_model_prefix)
+        hidden = backbone(
+            input_ids=input_ids, attention_mask=attention_mask, position_ids=position_ids
+        ).last_hidden_state
+        return self.classifier.score(hidden).squeeze(-1).float()
 
 
 @dataclass
@@ -80,7 +102,7 @@ def response_mask(response: torch.Tensor, eos_ids: set[int]) -> torch.Tensor:
 
 def forward_logprobs(
     model: Any,
-    value_head: ValueHead | None,
+    value_head: ValueHead | ValueModel | None,
     input_ids: torch.Tensor,
     attention_mask: torch.Tensor,
     prompt_length: int,
@@ -93,7 +115,7 @@ def forward_logprobs(
         input_ids=input_ids,
         attention_mask=attention_mask,
         position_ids=position_ids,
-        output_hidden_states=value_head is not None,
+        output_hidden_states=value_head is not None and value_head.needs_hidden,
         use_cache=False,
     )
     # the logits at position t predict token t + 1
@@ -102,8 +124,10 @@ def forward_logprobs(
     logp_all = torch.log_softmax(logits, dim=-1)
     logprobs = logp_all.gather(-1, targets.unsqueeze(-1)).squeeze(-1)
     values = None
-    if value_head is not None:
+    if value_head is not None and value_head.needs_hidden:
         values = value_head(out.hidden_states[-1][:, prompt_length - 1 : -1])
+    elif value_head is not None:
+        values = value_head(input_ids, attention_mask, position_ids)[:, prompt_length - 1 : -1]
     entropy = -(logp_all.exp() * logp_all).sum(-1) if with_entropy else None
     return logprobs, values, entropy
 
@@ -111,7 +135,7 @@ def forward_logprobs(
 @torch.no_grad()
 def sample(
     policy: Any,
-    value_head: ValueHead,
+    value_head: ValueHead | ValueModel | None,
     reference: Any,
     tokenizer: Any,
     prompts: list[list[dict]],

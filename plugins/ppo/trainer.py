@@ -24,7 +24,7 @@ from typing import Any
 
 import torch
 from ruadapt_plugins.ppo import losses
-from ruadapt_plugins.ppo.rollout import Rollout, ValueHead, forward_logprobs, sample
+from ruadapt_plugins.ppo.rollout import Rollout, ValueHead, ValueModel, forward_logprobs, sample
 
 Scorer = Callable[[list[list[dict]], list[str]], list[float]]
 TRAINABLE_FILE = "trainable.safetensors"
@@ -34,7 +34,15 @@ STATE_FILE = "trainer_state.json"
 class PPOTrainer:
     """ruadapt's own PPO on a causal LM (full or LoRA) with a value head on the policy."""
 
-    def __init__(self, run: Any, config: Any, policy: Any, reference: Any, scorer: Scorer) -> None:
+    def __init__(
+        self,
+        run: Any,
+        config: Any,
+        policy: Any,
+        reference: Any,
+        scorer: Scorer,
+        value_model: Any = None,
+    ) -> None:
         from accelerate import Accelerator
 
         self.run, self.config, self.scorer = run, config, scorer
@@ -42,8 +50,10 @@ class PPOTrainer:
         self.accelerator = Accelerator(cpu=not torch.cuda.is_available())
         self.policy = policy
         self.reference = reference
-        hidden = policy.config.get_text_config().hidden_size
-        self.value_head = ValueHead(hidden)
+        if value_model is None:  # a head on the policy's last hidden state
+            self.value_head = ValueHead(policy.config.get_text_config().hidden_size)
+        else:
+            self.value_head = ValueModel(value_model)
         params = [p for p in policy.parameters() if p.requires_grad]
         params += list(self.value_head.parameters())
         self.optimizer = torch.optim.AdamW(params, lr=o.learning_rate, weight_decay=o.weight_decay)
