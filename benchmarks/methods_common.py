@@ -109,9 +109,10 @@ def timed_fit() -> dict:
     original = _trl.fit
 
     def fit(run, trainer):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         original(run, trainer)
         record["train_seconds"] = time.perf_counter() - start
+        record["train_cpu_seconds"] = time.process_time() - cpu
         record["steps"] = trainer.state.global_step
 
     _trl.fit = fit

@@ -1,7 +1,7 @@
 """Peak memory and time per step of sft, dpo, simpo, kto (full and with LoRA), one model.
 
     python benchmarks/methods_memory.py                        # writes benchmarks/out/...
-    python benchmarks/methods_memory.py --steps 10 --hidden 512 --layers 8 -o out/mem.json
+    python benchmarks/methods_memory.py --steps 8 --hidden 512 --layers 8 -o out/mem.json
 
 Every configuration trains the same random Llama (the tiny model's tokenizer, scaled up) on
 the same prompts and answers (as chat, preference pairs, or the pairs split for KTO) with
@@ -61,6 +61,7 @@ def measure(spec: dict) -> dict:
             torch.cuda.max_memory_allocated() / 2**20 if cuda else common.peak_mb() - before
         ),
         "seconds_per_step": record["train_seconds"] / record["steps"],
+        "cpu_seconds_per_step": record["train_cpu_seconds"] / record["steps"],
         "total_seconds": time.perf_counter() - start,
     }
     info = json.loads((Path(spec["output"]) / "run.json").read_text())
@@ -70,10 +71,10 @@ def measure(spec: dict) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=8)
+    parser.add_argument("--steps", type=int, default=4)
     parser.add_argument("--batch-size", type=int, default=4)
-    parser.add_argument("--hidden", type=int, default=512)
-    parser.add_argument("--layers", type=int, default=8)
+    parser.add_argument("--hidden", type=int, default=384)
+    parser.add_argument("--layers", type=int, default=6)
     parser.add_argument("--methods", default=",".join(METHODS))
     parser.add_argument("--no-lora", action="store_true", help="only full fine-tuning")
     parser.add_argument("-o", "--output", default="benchmarks/out/methods_memory.json")
@@ -114,6 +115,8 @@ def main() -> None:
                 ratios[name] = {
                     "peak_vs_dpo": r["peak_mb"] / base["peak_mb"],
                     "step_time_vs_dpo": r["seconds_per_step"] / base["seconds_per_step"],
+                    "step_cpu_time_vs_dpo": r["cpu_seconds_per_step"]
+                    / base["cpu_seconds_per_step"],
                 }
     report = {
         "benchmark": "methods_memory",

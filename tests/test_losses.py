@@ -262,3 +262,26 @@ def test_kto_at_initialisation_is_half_the_weight(tiny_model, tmp_path):
     )
     expected = (3 * 1.0 * 0.5 + 1 * 2.0 * 0.5) / 4
     assert metrics(out)[0]["loss"] == pytest.approx(expected, abs=1e-6)
+
+
+def test_sft_without_generation_markers_trains_the_last_answer(
+    tiny_model, tiny_data, tmp_path, capsys
+):
+    """A template TRL cannot mask falls back to prompt/completion: the loss is the last
+    answer's (everything the conversation adds after the generation prompt)."""
+    template = tmp_path / "plain.jinja"
+    template.write_text(
+        "{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n"
+        "{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+    )
+    out = check_method_contract(
+        "sft", tiny_model, tiny_data("chat", 2), tmp_path / "sft", chat_template=str(template)
+    )
+    assert "completion-only loss" in capsys.readouterr().err
+    model, tokenizer = load(tiny_model)
+    tokenizer.chat_template = template.read_text()
+    logps = []
+    for record in SAMPLES["chat"]:
+        ctx, response = split(tokenizer, record["messages"][:1], record["messages"][1:])
+        logps.append(token_logps(model, ctx, response))
+    assert metrics(out)[0]["loss"] == pytest.approx(-torch.cat(logps).mean().item(), abs=TOL)
