@@ -5,7 +5,9 @@ Fixtures:
 - ``tiny_data``: ``tiny_data(kind, n=8)`` writes a small JSONL of that data kind and returns it;
 - ``offline``: (autouse) no hub access during tests.
 
-and ``check_method_contract(name, model, data)`` for plugin authors.
+and, for plugin authors, ``check_method_contract(name, model, data, output)`` (model,
+config.yaml, metrics.jsonl, ``--max-steps``) and ``check_method_resumes(...)`` (``--resume``
+continues from the last checkpoint).
 """
 
 from __future__ import annotations
@@ -119,6 +121,26 @@ def check_method_contract(name: str, model: str, data: str, output: str | Path, 
     assert weights, "no safetensors weights saved"
     assert not list(out.glob("*.bin")), "pickled weights saved"
     assert (out / "tokenizer_config.json").is_file(), "tokenizer not saved"
+    return out
+
+
+def check_method_resumes(name: str, model: str, data: str, output: str | Path, **options) -> Path:
+    """Stop method ``name`` after a checkpoint at step 1, ``--resume`` it to step 2, and check
+    that it continued rather than restarted: each step is logged exactly once."""
+    from ruadapt.plugins import load_plugins
+    from ruadapt.registry import collect
+    from ruadapt.runner import is_complete, run
+
+    registry = collect(load_plugins())
+    sets = {"logging_steps": 1, "save_steps": 1, "batch_size": 2, **options}
+    common = {"model": model, "data": data, "output": str(output), "sets": sets}
+    out = run(name, registry, max_steps=1, **common)
+    assert (out / "checkpoints" / "checkpoint-1").is_dir(), "no checkpoint at step 1"
+    out = run(name, registry, max_steps=2, resume=True, **common)
+    assert is_complete(out), f"{out} is not marked complete after --resume"
+    lines = [json.loads(x) for x in (out / "metrics.jsonl").read_text().splitlines() if x]
+    steps = [x["step"] for x in lines if "loss" in x]
+    assert steps == [1, 2], f"logged steps {steps}: a resumed run must continue from step 1"
     return out
 
 

@@ -15,7 +15,7 @@ from ruadapt.errors import UserError
 from ruadapt.plugins import load_plugins, version_mismatch
 from ruadapt.registry import collect
 from ruadapt.scaffold import new_plugin, placeholders, supported_range
-from ruadapt.testing import check_method_contract
+from ruadapt.testing import check_method_contract, check_method_resumes
 from tests.helpers import activate, fake_distribution, invoke
 
 tomllib = pytest.importorskip("tomllib")
@@ -113,12 +113,13 @@ def run_generated_tests(package: Path, site: Path, *args: str) -> subprocess.Com
 
 
 def test_skeleton_passes_its_own_tests(package, tmp_path, monkeypatch, tiny_model, tiny_data):
-    # The generated run-contract test builds its own tiny model (slow); the default suite runs
-    # the other generated tests in a fresh process and the same contract check in-process on
-    # the session's tiny model. test_skeleton_passes_all_its_own_tests runs them all.
-    done = run_generated_tests(package, tmp_path / "site", "-k", "not run_contract")
+    # The generated run tests build their own tiny model and train (slow); the default suite
+    # runs the other generated tests in a fresh process and the contract check in-process on
+    # the session's tiny model. The slow test_skeleton_passes_all_its_own_tests runs them all
+    # (the resume check included).
+    done = run_generated_tests(package, tmp_path / "site", "-k", "not run_contract and not resumes")
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
-    assert "4 passed, 1 deselected" in done.stdout
+    assert "4 passed, 2 deselected" in done.stdout
 
     install(tmp_path / "site2", package, module_as="thirdparty_odds_ratio")
     activate(monkeypatch, tmp_path / "site2")
@@ -127,10 +128,24 @@ def test_skeleton_passes_its_own_tests(package, tmp_path, monkeypatch, tiny_mode
 
 
 @pytest.mark.slow
+def test_resume_check_catches_a_method_that_restarts(
+    package, tmp_path, monkeypatch, tiny_model, tiny_data
+):
+    source = (package / "ruadapt_odds_ratio.py").read_text()
+    resuming = "trainer.train(resume_from_checkpoint=run.resume_from)"
+    assert resuming in source
+    (package / "ruadapt_odds_ratio.py").write_text(source.replace(resuming, "trainer.train()"))
+    install(tmp_path / "site", package, module_as="thirdparty_odds_ratio")
+    activate(monkeypatch, tmp_path / "site")
+    with pytest.raises(AssertionError, match=r"logged steps \[1, 1, 2\]"):
+        check_method_resumes(NAME, tiny_model, tiny_data("text"), tmp_path / "out")
+
+
+@pytest.mark.slow
 def test_skeleton_passes_all_its_own_tests(package, tmp_path):
     done = run_generated_tests(package, tmp_path / "site")
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
-    assert "5 passed" in done.stdout
+    assert "6 passed" in done.stdout
 
 
 def test_bad_names_are_one_line_errors(tmp_path, capsys):

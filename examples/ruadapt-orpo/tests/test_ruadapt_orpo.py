@@ -16,7 +16,7 @@ import torch
 import ruadapt
 from ruadapt.plugins import load_plugins
 from ruadapt.registry import collect
-from ruadapt.testing import check_method_contract
+from ruadapt.testing import check_method_contract, check_method_resumes
 
 
 def test_orpo_is_registered_through_its_entry_point():
@@ -98,6 +98,10 @@ def test_orpo_honours_the_run_contract(tiny_model, tiny_data, tmp_path):
     lines = [json.loads(x) for x in (out / "metrics.jsonl").read_text().splitlines() if x]
     assert all("nll_loss" in x and "log_odds_ratio" in x for x in lines if "loss" in x)
     assert json.loads((out / "run.json").read_text())["orpo_beta"] == 0.1
+
+
+def test_orpo_resumes_from_its_last_checkpoint(tiny_model, tiny_data, tmp_path):
+    check_method_resumes("orpo", tiny_model, tiny_data("preference"), tmp_path / "out")
 
 
 def test_plugins_command_lists_orpo(capsys):
