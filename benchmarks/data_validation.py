@@ -94,6 +94,54 @@ def peak_rss_mb() -> float:
     return peak / (1 << 20) if sys.platform == "darwin" else peak / 1024
 
 
+def measure(path: Path, kind: str, baseline: bool) -> dict:
+    """One pass over ``path`` in this (fresh) process: ruadapt's validation, or the baseline
+    (``json.loads`` of every line and nothing else: the floor any JSONL check pays)."""
+    if baseline:
+        started = time.perf_counter()
+        before = peak_rss_mb()
+        rows = 0
+        with open(path, "rb") as fh:
+            for line in fh:
+                if line.strip():
+                    json.loads(line)
+                    rows += 1
+        errors = warnings = 0
+    else:
+        from ruadapt.data import validate
+
+        before = peak_rss_mb()  # after imports: the interpreter and libraries, not the data
+        started = time.perf_counter()
+        report = validate(str(path), kind=kind, max_errors=10, progress=None)
+        rows, errors, warnings = report.rows, report.error_count, report.warning_count
+    seconds = time.perf_counter() - started
+    return {
+        "rows": rows,
+        "errors": errors,
+        "warnings": warnings,
+        "seconds": round(seconds, 2),
+        "rows_per_s": round(rows / seconds),
+        "mb_per_s": round(path.stat().st_size / 1e6 / seconds, 2),
+        "rss_before_mb": round(before, 1),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+    }
+
+
+def child(*args: str) -> dict:
+    """Run this script in a fresh process (its own peak RSS); stderr shows the progress bar."""
+    out = subprocess.run(
+        [sys.executable, __file__, *args], check=True, stdout=subprocess.PIPE, text=True
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def prefix(path: Path, target: Path, size: int) -> None:
+    """The first ``size`` bytes of ``path``, cut at a line end (a smaller file to compare)."""
+    with open(path, "rb") as src, open(target, "wb") as dst:
+        dst.write(src.read(size))
+        dst.write(src.readline())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--size-mb", type=float, default=1000.0, help="file size (default 1 GB)")
@@ -101,57 +149,60 @@ def main() -> None:
     parser.add_argument("--file", help="validate this existing JSONL instead of generating one")
     parser.add_argument("--keep", action="store_true", help="keep the generated file")
     parser.add_argument("-o", "--output", default="benchmarks/results/data_validation.json")
-    parser.add_argument("--generate-only", help=argparse.SUPPRESS)  # child-process mode
+    parser.add_argument("--generate-only", help=argparse.SUPPRESS)  # child-process modes
+    parser.add_argument("--measure", help=argparse.SUPPRESS)
+    parser.add_argument("--baseline", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.generate_only:
         print(generate(Path(args.generate_only), args.size_mb, args.kind))
         return
+    if args.measure:
+        print(json.dumps(measure(Path(args.measure), args.kind, args.baseline)))
+        return
 
-    tmpdir = None
-    if args.file:
-        path = Path(args.file)
-    else:
-        tmpdir = tempfile.mkdtemp(prefix="ruadapt-bench-")
-        path = Path(tmpdir) / "data.jsonl"
-        started = time.perf_counter()
-        # a child process, so the generator's memory does not count towards the peak below
-        subprocess.run(
-            [
-                sys.executable,
-                __file__,
-                "--generate-only",
-                str(path),
-                "--size-mb",
-                str(args.size_mb),
-                "--kind",
-                args.kind,
-            ],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        print(
-            f"generated {path.stat().st_size / 1e6:.0f} MB in {time.perf_counter() - started:.0f} s"
-        )
+    tmpdir = tempfile.mkdtemp(prefix="ruadapt-bench-")
+    try:
+        if args.file:
+            path = Path(args.file)
+        else:
+            path = Path(tmpdir) / "data.jsonl"
+            started = time.perf_counter()
+            subprocess.run(
+                [sys.executable, __file__, "--generate-only", str(path)]
+                + ["--size-mb", str(args.size_mb), "--kind", args.kind],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+            took = time.perf_counter() - started
+            print(f"generated {path.stat().st_size / 1e6:.0f} MB in {took:.0f} s", flush=True)
+        small = Path(tmpdir) / "tenth.jsonl"
+        prefix(path, small, path.stat().st_size // 10)
+        kind = ["--kind", args.kind]
+        full = child("--measure", str(path), *kind)
+        tenth = child("--measure", str(small), *kind)
+        base = child("--measure", str(path), *kind, "--baseline")
+    finally:
+        for leftover in Path(tmpdir).iterdir():
+            if args.keep and leftover.name == "data.jsonl":
+                print(f"kept {leftover}")
+                continue
+            leftover.unlink()
+        if not any(Path(tmpdir).iterdir()):
+            os.rmdir(tmpdir)
 
-    from ruadapt.data import validate
-
-    baseline = peak_rss_mb()
-    started = time.perf_counter()
-    report = validate(str(path), kind=args.kind, max_errors=10, progress=None)
-    seconds = time.perf_counter() - started
-    size = path.stat().st_size
+    growth = (full["peak_rss_mb"] - full["rss_before_mb"]) - (
+        tenth["peak_rss_mb"] - tenth["rss_before_mb"]
+    )
     result = {
-        "file_mb": round(size / 1e6, 1),
-        "rows": report.rows,
-        "errors": report.error_count,
-        "warnings": report.warning_count,
-        "seconds": round(seconds, 2),
-        "rows_per_s": round(report.rows / seconds),
-        "mb_per_s": round(size / 1e6 / seconds, 2),
-        "peak_rss_mb": round(peak_rss_mb(), 1),
-        "rss_before_validation_mb": round(baseline, 1),
+        "file_mb": round(path.stat().st_size / 1e6, 1) if args.file else round(args.size_mb, 1),
         "kind": args.kind,
+        "validate": full,
+        "validate_tenth_of_the_file": tenth,
+        "baseline_json_loads_only": base,
+        # ratios in one run: what the checks cost over bare parsing, and memory vs size
+        "time_vs_json_loads": round(full["seconds"] / base["seconds"], 2),
+        "rss_growth_mb_from_tenth_to_full_file": round(growth, 1),
         "python": platform.python_version(),
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs",
     }
@@ -159,9 +210,6 @@ def main() -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result, indent=2))
-    if tmpdir and not args.keep:
-        path.unlink()
-        os.rmdir(tmpdir)
 
 
 if __name__ == "__main__":

@@ -203,7 +203,7 @@ def test_cli_max_errors_and_success(tmp_path, capsys):
 
 
 def test_validation_streams_in_constant_memory(registry, tmp_path):
-    """A ~20 MB file validates with a Python heap far below the file size."""
+    """A ~6 MB file validates with a Python heap far below the file size."""
     path = tmp_path / "big.jsonl"
     rng = random.Random(0)
     words = [
@@ -220,7 +220,7 @@ def test_validation_streams_in_constant_memory(registry, tmp_path):
     ]
     with open(path, "w", encoding="utf-8") as fh:
         i = 0
-        while fh.tell() < 20_000_000:
+        while fh.tell() < 6_000_000:
             answer = " ".join(rng.choices(words, k=rng.randint(20, 120)))
             fh.write(
                 json.dumps(chat(("user", f"Вопрос {i}"), ("assistant", answer)), ensure_ascii=False)
@@ -228,6 +228,8 @@ def test_validation_streams_in_constant_memory(registry, tmp_path):
             )
             i += 1
     size = path.stat().st_size
+    small = lines_file(tmp_path / "small.jsonl", [GOOD])
+    validate(small, registry, progress=False)  # first-time imports are not the file's memory
     tracemalloc.start()
     try:
         report = validate(str(path), registry, progress=False)
@@ -237,3 +239,37 @@ def test_validation_streams_in_constant_memory(registry, tmp_path):
     assert report.ok and report.rows == i
     # the only per-record state is the duplicate check's 16 bytes per record
     assert peak < size / 10, f"peak {peak / 1e6:.1f} MB for a {size / 1e6:.0f} MB file"
+
+
+def test_eval_set_shapes(registry, tmp_path):
+    """Parallel and multiple-choice files are checked in the shape the eval tasks read."""
+    item = {"id": "1", "ru": {"question": "Сколько?", "choices": ["Один", "Два"]}, "answer": 1}
+    item["en"] = {"question": "How many?", "choices": ["One", "Two"]}
+    path = lines_file(
+        tmp_path / "mc.jsonl",
+        [
+            item,
+            {**item, "answer": 2},
+            {**item, "answer": True},
+            {**item, "en": {"question": "How many?", "choices": ["One", "Two", "Three"]}},
+            {**item, "ru": "Сколько?"},
+            {**item, "en": {"question": "", "choices": ["One", "Two"]}},
+        ],
+    )
+    report = validate(path, registry, kind="multiple-choice")
+    assert [str(p) for p in report.errors] == [
+        f"{path}:2: answer: must be a choice index from 0 to 1, got 2",
+        f"{path}:3: answer: must be a choice index from 0 to 1, got True",
+        f"{path}:4: en.choices: 3 choices but ru has 2",
+        f"{path}:5: ru: must be an object with a question and choices",
+        f"{path}:6: en.question: empty",
+    ]
+    pairs = [
+        {"ru": f"Расскажи о Волге, вариант {i}. " * 5, "en": f"Tell me about the Volga {i}. " * 5}
+        for i in range(3)
+    ]
+    path = lines_file(tmp_path / "par.jsonl", [*pairs, {"ru": "Расскажи о Волге."}])
+    report = validate(path, registry, kind="parallel")
+    assert [str(p) for p in report.errors] == [f"{path}:4: en: missing"]
+    assert report.russian_share["en"] == 0.0 and report.russian_share["ru"] == 1.0
+    assert not report.warnings  # the English side is not expected to be Cyrillic

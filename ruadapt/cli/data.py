@@ -12,7 +12,10 @@ data_app = typer.Typer(
 )
 
 SPEC_HELP = "A file, files (a,b), a glob, a save_to_disk folder, a bundled name or a hub id."
-KIND_HELP = "Check as data of this kind: text, chat, preference, binary, prompts."
+KIND_HELP = (
+    "Check as data of this kind: text, chat, preference, binary, prompts "
+    "(or an eval set: parallel, multiple-choice)."
+)
 FORMAT_HELP = "Force this format instead of detecting it (see `ruadapt data formats`)."
 MODEL_HELP = "Also count tokens with this model's tokenizer and chat template."
 

@@ -20,6 +20,9 @@ BUNDLED: dict[str, tuple[str, str, str]] = {
     "ru-en-mc": ("ru_en_mc", "data.jsonl", "multiple-choice"),
 }
 
+#: Kinds of the eval sets (not method data): validated by shape, read by ``ruadapt_evals``.
+EVAL_KINDS: tuple[str, ...] = ("parallel", "multiple-choice")
+
 
 def bundled_path(name: str) -> Path:
     """The file of a bundled dataset (raises KeyError for unknown names)."""

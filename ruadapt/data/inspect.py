@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from ruadapt.contracts import DATA_KINDS
 from ruadapt.data.kinds import record_text, text_fields
 from ruadapt.data.scan import Problem, scanner_for
 from ruadapt.data.sources import resolve
@@ -104,4 +105,6 @@ def _kind_counts(kind: str, record: dict) -> dict[str, int]:
         }
     if kind in ("preference", "prompts"):
         return {"with system prompt": int(record["prompt"][0]["role"] == "system")}
+    if kind not in DATA_KINDS and isinstance(record.get("category"), str):
+        return {f"category {record['category']}": 1}  # eval sets are tagged by category
     return {}

@@ -137,10 +137,17 @@ def text_fields(kind: str, record: dict) -> Iterator[tuple[str, str]]:
         for key in ("messages", "prompt", "chosen", "rejected", "completion"):
             for m in record.get(key) or ():
                 yield f"{key}.{m['role']}", m["content"]
-    else:  # not method data (an eval set): every string, named by its key
+    else:  # an eval set: the strings of its language sides (ru, en_reference, ru.choices...)
         for key, value in record.items():
+            if key.split("_")[0] not in ("ru", "en"):
+                continue  # ids and categories are labels, not text
             if isinstance(value, str):
                 yield key, value
+            elif isinstance(value, dict):
+                for name, inner in value.items():
+                    for text in inner if isinstance(inner, list) else [inner]:
+                        if isinstance(text, str):
+                            yield f"{key}.{name}", text
 
 
 def record_text(kind: str, record: dict) -> str:

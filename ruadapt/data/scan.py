@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ruadapt.contracts import DATA_KINDS, DataFormat
-from ruadapt.data.bundled import BUNDLED, is_eval_set
+from ruadapt.data.bundled import BUNDLED, EVAL_KINDS, is_eval_set
 from ruadapt.data.kinds import (
     CONVERSIONS,
     EXAMPLES,
@@ -214,7 +214,8 @@ def _guard(call: Callable[[], Any], fmt: DataFormat, what: str) -> Any:
 
 
 class EvalSetScanner:
-    """Eval sets are not method data: a record is an object whose strings are not empty."""
+    """Eval sets are not method data: a record is an object whose strings are not empty, in
+    the shape the eval tasks read (see ``_check_eval_record``)."""
 
     def __init__(self, kind: str, report: Callable[[Problem], None]) -> None:
         self.kind = kind
@@ -224,11 +225,19 @@ class EvalSetScanner:
 
     def scan(self, sources: Iterable[Source]) -> Iterator[Item]:
         for index, source in enumerate(sources):
+            rows = 0
             for row in source.rows():
-                problems = [("", row.error)] if row.error else _check_strings(row.record, "")
+                rows += 1
+                if row.error:
+                    problems = [("", row.error)]
+                else:
+                    problems = _check_strings(row.record, "")
+                    problems = problems or _check_eval_record(self.kind, row.record)
                 for name, message in problems:
                     self.report(Problem(row.where, name, message))
                 yield Item(row, index, None, None if problems else [row.record])
+            if rows == 0:
+                self.report(Problem(source.label, "", "empty: no records"))
 
 
 def scanner_for(
@@ -240,10 +249,42 @@ def scanner_for(
     system_prompt: str | None = None,
     report: Callable[[Problem], None],
 ) -> Scanner | EvalSetScanner:
-    """The scanner for a spec: bundled eval sets get the generic one."""
+    """The scanner for a spec: eval sets (bundled, or ``kind`` parallel / multiple-choice)
+    get the eval-set checks, everything else the format scanner."""
     if is_eval_set(spec):
         return EvalSetScanner(BUNDLED[spec][2], report)
+    if kind in EVAL_KINDS:
+        return EvalSetScanner(kind, report)
     return Scanner(registry, kind=kind, format=format, system_prompt=system_prompt, report=report)
+
+
+def _check_eval_record(kind: str, record: dict) -> list[tuple[str, str]]:
+    """The shape the eval tasks read (``ruadapt_evals.data``): parallel ``ru``/``en``
+    strings; multiple choice ``ru``/``en`` = ``{question, choices}`` and an ``answer`` index."""
+    if kind == "parallel":
+        return [(k, "missing") for k in ("ru", "en") if not isinstance(record.get(k), str)]
+    if kind != "multiple-choice":
+        return []
+    problems: list[tuple[str, str]] = []
+    sizes = []
+    for lang in ("ru", "en"):
+        side = record.get(lang)
+        if not isinstance(side, dict) or not isinstance(side.get("question"), str):
+            problems.append((lang, "must be an object with a question and choices"))
+            continue
+        choices = side.get("choices")
+        if not isinstance(choices, list) or len(choices) < 2:
+            problems.append((f"{lang}.choices", "must list at least two choices"))
+            continue
+        sizes.append(len(choices))
+    if problems:
+        return problems
+    if sizes[0] != sizes[1]:
+        return [("en.choices", f"{sizes[1]} choices but ru has {sizes[0]}")]
+    answer = record.get("answer")
+    if isinstance(answer, bool) or not isinstance(answer, int) or not 0 <= answer < sizes[0]:
+        return [("answer", f"must be a choice index from 0 to {sizes[0] - 1}, got {answer!r}")]
+    return []
 
 
 def _check_strings(value: Any, name: str) -> list[tuple[str, str]]:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ruadapt.data.kinds import conversations
+from ruadapt.contracts import DATA_KINDS
+from ruadapt.data.kinds import conversations, record_text
 from ruadapt.tiny import CHAT_TEMPLATE as DEFAULT_CHAT_TEMPLATE
 
 CHATML_TOKENS = ("<|im_start|>", "<|im_end|>")
@@ -52,8 +53,9 @@ def token_count(tokenizer: Any, kind: str, record: dict) -> int:
     Conversations are rendered with the chat template first, so the count includes the
     template's markers, as in training.
     """
-    if kind == "text":
-        return len(tokenizer(record["text"], add_special_tokens=False)["input_ids"])
+    if kind == "text" or kind not in DATA_KINDS:  # eval sets: their text, as written
+        text = record_text(kind, record)
+        return len(tokenizer(text, add_special_tokens=False)["input_ids"])
     longest = 0
     for messages, generation_prompt in conversations(kind, record):
         text = tokenizer.apply_chat_template(
