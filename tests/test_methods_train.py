@@ -54,7 +54,7 @@ def test_short_run_moves_the_metric(
     )
     lines = [json.loads(x) for x in (out / "metrics.jsonl").read_text().splitlines() if x]
     values = [x[metric] for x in lines if metric in x]
-    assert len(values) == 24
+    assert len(values) >= 12  # KTO logs a margin only for batches with both classes
     early, late = mean(values[:6]), mean(values[-6:])
     assert direction * (late - early) > 0, f"{metric}: {early:.4f} -> {late:.4f}"
 
