@@ -89,8 +89,17 @@ def generate(path: Path, size_mb: float, kind: str, seed: int = 0) -> int:
 
 
 def peak_rss_mb() -> float:
-    """Peak resident memory of this process (ru_maxrss is KB on Linux, bytes on macOS)."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    """Peak resident memory of this process in MB.
+
+    On Linux, ``VmHWM`` of /proc/self/status: the high-water mark of this process's own
+    memory (``ru_maxrss`` would carry over the parent's peak through fork + exec).
+    """
+    status = Path("/proc/self/status")
+    if status.is_file():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KB on Linux, bytes on macOS
     return peak / (1 << 20) if sys.platform == "darwin" else peak / 1024
 
 
@@ -110,7 +119,12 @@ def measure(path: Path, kind: str, baseline: bool) -> dict:
     else:
         from ruadapt.data import validate
 
-        before = peak_rss_mb()  # after imports: the interpreter and libraries, not the data
+        # one record first: imports and plugin loading are not the file's memory
+        warm = path.with_name(f"warm-{os.getpid()}.jsonl")
+        warm.write_text(json.dumps(record(random.Random(0), 0, kind), ensure_ascii=False) + "\n")
+        validate(str(warm), kind=kind, progress=False)
+        warm.unlink()
+        before = peak_rss_mb()
         started = time.perf_counter()
         report = validate(str(path), kind=kind, max_errors=10, progress=None)
         rows, errors, warnings = report.rows, report.error_count, report.warning_count
@@ -136,9 +150,16 @@ def child(*args: str) -> dict:
 
 
 def prefix(path: Path, target: Path, size: int) -> None:
-    """The first ``size`` bytes of ``path``, cut at a line end (a smaller file to compare)."""
+    """The first ``size`` bytes of ``path``, cut at a line end (a smaller file to compare);
+    copied in chunks, so this process stays small."""
     with open(path, "rb") as src, open(target, "wb") as dst:
-        dst.write(src.read(size))
+        left = size
+        while left > 0:
+            chunk = src.read(min(left, 1 << 20))
+            if not chunk:
+                break
+            dst.write(chunk)
+            left -= len(chunk)
         dst.write(src.readline())
 
 

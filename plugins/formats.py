@@ -1,7 +1,7 @@
 """The built-in data formats, registered through the same hook a third party uses.
 
 Each format recognises a file by its field names, checks one record, and converts it to the
-canonical records of its kind (see ``docs/data-formats.md``). Detection picks the matching
+canonical records of its kind (see ``docs/data.md``). Detection picks the matching
 format with the highest priority, so the specific ``binary`` (prompt/completion/label) wins
 over ``prompt_completion``, which wins over the bare ``prompt``.
 

@@ -189,6 +189,43 @@ def test_ten_mistakes_give_ten_one_line_errors_through_the_cli(tmp_path, capsys)
     assert hashlib.sha256(Path(path).read_bytes()).hexdigest() == before  # input untouched
 
 
+PAIR_MISTAKES = [
+    PAIR,
+    '{"prompt": "Сколько дней в неделе?", "chosen": "Семь."',  # 2 malformed JSON
+    b'{"prompt": "\xd0", "chosen": "a", "rejected": "b"}',  # 3 not UTF-8
+    ["not", "an", "object"],  # 4
+    {"prompt": "Столица Франции?", "chosen": "Париж."},  # 5 missing rejected
+    {**PAIR, "prompt": 42},  # 6 wrong type
+    {**PAIR, "prompt": "   "},  # 7 empty
+    {**PAIR, "rejected": PAIR["chosen"]},  # 8 chosen == rejected
+    {**PAIR, "prompt": [{"role": "assistant", "content": "Привет"}]},  # 9 roles out of order
+    {**PAIR, "chosen": [{"role": "user", "content": "Да."}]},  # 10 answer not the assistant's
+    {**PAIR, "prompt": [{"role": "robot", "content": "Привет"}]},  # 11 unknown role
+    PAIR,  # duplicate: a warning
+]
+
+
+def test_ten_preference_mistakes_through_the_cli(tmp_path, capsys):
+    path = lines_file(tmp_path / "prefs.jsonl", PAIR_MISTAKES)
+    code, out, err = invoke(["data", "validate", path, "--kind", "preference"], capsys)
+    assert code == 1 and "Traceback" not in out + err
+    fields = [line.split(": ")[1] for line in out.splitlines() if line.startswith(f"{path}:")]
+    assert fields == [
+        "malformed JSON",
+        "not valid UTF-8 (byte 0xd0 at column 13)",
+        "a record must be an object, got a list",
+        "rejected",
+        "prompt",
+        "prompt",
+        "rejected",
+        "prompt[0]",
+        "chosen",
+        "prompt[0].role",
+        "warning",
+    ]
+    assert "same as chosen" in out and "10 error(s), 1 warning(s)" in err
+
+
 def test_cli_max_errors_and_success(tmp_path, capsys):
     bad = lines_file(tmp_path / "bad.jsonl", [GOOD] + [{"messages": []}] * 30)
     code, out, _ = invoke(["data", "validate", bad, "--max-errors", "5"], capsys)

@@ -8,7 +8,7 @@ Public API::
     ensure_chat_template(tokenizer, model)                # ChatML when the model has none
 
 Formats come from the ``register_data_formats`` hook (built-ins: ``plugins/formats.py``);
-see ``docs/data-formats.md``. Nothing here imports torch; ``datasets`` loads only to build
+see ``docs/data.md``. Nothing here imports torch; ``datasets`` loads only to build
 Datasets or read saved/hub data.
 """
 
