@@ -151,6 +151,15 @@ def test_preference_pairs_split_into_binary_with_a_note(registry, tmp_path, caps
     assert "desirable (chosen)" in capsys.readouterr().err
 
 
+def test_pairs_and_labelled_examples_give_their_prompts(registry, tmp_path, capsys):
+    pairs = write_jsonl(tmp_path / "p.jsonl", [CASES["preference"][0]])
+    labelled = write_jsonl(tmp_path / "b.jsonl", [CASES["binary"][0]])
+    rows = load_for_method(f"{pairs},{labelled}", "prompts", registry)[0].to_list()
+    assert rows == [{"prompt": [user("Цвет неба?")]}, {"prompt": [user("Планета?")]}]
+    err = capsys.readouterr().err
+    assert "the prompts of the pairs" in err and "the prompts of the examples" in err
+
+
 @pytest.mark.parametrize(
     "name, kind",
     [("preference", "chat"), ("binary", "preference"), ("messages", "text"), ("text", "chat")],

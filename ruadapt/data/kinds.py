@@ -39,9 +39,16 @@ def preference_to_binary(record: dict) -> list[dict]:
     ]
 
 
+def prompt_only(record: dict) -> list[dict]:
+    """A pair or a labelled example becomes its prompt (PPO rollouts from preference data)."""
+    return [{"prompt": record["prompt"]}]
+
+
 #: (from kind, to kind) -> conversion, and a note printed when it happens.
 CONVERSIONS: dict[tuple[str, str], tuple[Callable[[dict], list[dict]], str]] = {
     ("chat", "prompts"): (chat_to_prompts, "conversations without their last answer"),
+    ("preference", "prompts"): (prompt_only, "the prompts of the pairs, answers dropped"),
+    ("binary", "prompts"): (prompt_only, "the prompts of the examples, answers dropped"),
     ("preference", "binary"): (
         preference_to_binary,
         "each preference pair split into a desirable (chosen) and an undesirable (rejected) "
