@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from ruadapt.data import load_for_method
+from ruadapt.data import load_for_method, validate
 from ruadapt.data.readers import read_file
 from ruadapt.errors import UserError
 from ruadapt.plugins import load_plugins
@@ -149,3 +149,13 @@ def test_plain_folder_and_unknown_extension_are_refused(tmp_path, registry):
 def test_eval_sets_are_not_training_data(registry):
     with pytest.raises(UserError, match="eval set"):
         load_for_method("ru-en-parallel", "chat", registry)
+
+
+def test_unknown_kinds_suggest_the_closest(registry, tmp_path):
+    path = tmp_path / "d.jsonl"
+    path.write_text('{"text": "Привет"}\n', "utf-8")
+    with pytest.raises(UserError, match="unknown data kind 'chatt'. Did you mean 'chat'?"):
+        load_for_method(str(path), "chatt", registry)
+    # validation also knows the eval-set kinds
+    with pytest.raises(UserError, match="Did you mean 'parallel'?"):
+        validate(str(path), registry, kind="paralel")

@@ -13,7 +13,7 @@ from typing import Any
 from ruadapt.contracts import DATA_KINDS
 from ruadapt.data.bundled import is_eval_set
 from ruadapt.data.kinds import arrow_schema
-from ruadapt.data.scan import Problem, Scanner
+from ruadapt.data.scan import Problem, Scanner, unknown_kind
 from ruadapt.data.sources import resolve
 from ruadapt.errors import UserError
 
@@ -44,7 +44,7 @@ def load_for_method(
     from datasets.table import InMemoryTable
 
     if kind not in DATA_KINDS:
-        raise UserError(f"unknown data kind {kind!r}; expected one of {', '.join(DATA_KINDS)}")
+        raise UserError(unknown_kind(kind, DATA_KINDS))
     if is_eval_set(spec):
         raise UserError(
             f"{spec} is an eval set, not training data (read it with "

@@ -54,6 +54,15 @@ class Item:
     records: list[dict] | None
 
 
+def unknown_kind(kind: str, known: tuple[str, ...]) -> str:
+    """A one-line message for a kind that does not exist, with the closest known one."""
+    import difflib
+
+    close = difflib.get_close_matches(kind, known, n=1)
+    hint = f" Did you mean {close[0]!r}?" if close else ""
+    return f"unknown data kind {kind!r}.{hint} Known kinds: {', '.join(known)}"
+
+
 def formats_of(registry: Any) -> dict[str, DataFormat]:
     """The data formats of ``registry``, or the installed ones when it registers none (a
     registry a test builds for one method still reads data)."""
@@ -86,7 +95,7 @@ class Scanner:
         report: Callable[[Problem], None],
     ) -> None:
         if kind is not None and kind not in DATA_KINDS:
-            raise UserError(f"unknown data kind {kind!r}; expected one of {', '.join(DATA_KINDS)}")
+            raise UserError(unknown_kind(kind, DATA_KINDS))
         self.formats = formats_of(registry)
         self.methods = getattr(registry, "methods", {}) or {}
         self.forced = (
@@ -255,6 +264,8 @@ def scanner_for(
         return EvalSetScanner(BUNDLED[spec][2], report)
     if kind in EVAL_KINDS:
         return EvalSetScanner(kind, report)
+    if kind is not None and kind not in DATA_KINDS:
+        raise UserError(unknown_kind(kind, DATA_KINDS + EVAL_KINDS))
     return Scanner(registry, kind=kind, format=format, system_prompt=system_prompt, report=report)
 
 
