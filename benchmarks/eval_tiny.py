@@ -82,9 +82,19 @@ def main() -> None:
     parser.add_argument("--tasks", default=None, help="eval tasks (default: all)")
     parser.add_argument("-o", "--output", default="benchmarks/results/eval_tiny.json")
     parser.add_argument("--keep", default=None, help="keep the extended model and reports here")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="torch threads (default: torch's choice); 1 on a machine shared with other jobs, "
+        "where torch's spinning worker threads stall each other",
+    )
     args = parser.parse_args()
 
     import torch
+
+    if args.threads:
+        torch.set_num_threads(args.threads)
     from ruadapt_evals.suite import evaluate
 
     from ruadapt.tiny import ensure_tiny_model
@@ -145,6 +155,22 @@ def main() -> None:
                     if any(w is not None for w in within)
                     else None,
                 }
+    # ru/en ratios are measured within one run with the languages interleaved, so load from
+    # other jobs cancels out of them far better than out of absolute rates
+    ratio_stability = {}
+    for metric in SPEED:
+        for who in ("baseline", "model"):
+            values = [
+                ratio(
+                    get(r["report"], "speed", who, "ru", metric),
+                    get(r["report"], "speed", who, "en", metric),
+                )
+                for r in runs
+            ]
+            ratio_stability[f"{metric}.{who}.ru_en"] = {
+                "per_run": values,
+                "between_runs": band(values),
+            }
     between = [s["between_runs"] for s in stability.values() if s["between_runs"] is not None]
     result = {
         "benchmark": "eval_tiny",
@@ -169,6 +195,7 @@ def main() -> None:
         "speed_stability": stability,
         "speed_between_runs_max": max(between) if between else None,
         "speed_between_runs_median": statistics.median(between) if between else None,
+        "speed_ru_en_ratio_stability": ratio_stability,
         "total_seconds": round(time.time() - started, 1),
         "work_dir": str(work),
     }
