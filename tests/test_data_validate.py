@@ -10,8 +10,11 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ruadapt.data import validate
+from ruadapt.data.stats import Duplicates
 from ruadapt.plugins import load_plugins
 from ruadapt.registry import collect
 from tests.helpers import invoke
@@ -310,3 +313,27 @@ def test_eval_set_shapes(registry, tmp_path):
     assert [str(p) for p in report.errors] == [f"{path}:4: en: missing"]
     assert report.russian_share["en"] == 0.0 and report.russian_share["ru"] == 1.0
     assert not report.warnings  # the English side is not expected to be Cyrillic
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 12), max_size=60))
+def test_duplicates_match_a_dictionary(keys):
+    """Each repeat is paired with the first occurrence of its key, in input order."""
+    found = Duplicates()
+    first: dict[int, int] = {}
+    expected = []
+    for position, key in enumerate(keys, start=1):
+        found.add(str(key), position * 7)  # positions grow with the input, not contiguous
+        if key in first:
+            expected.append((position * 7, first[key]))
+        else:
+            first[key] = position * 7
+    assert found.pairs() == expected
+
+
+def test_duplicate_check_can_be_turned_off(tmp_path, capsys):
+    path = lines_file(tmp_path / "d.jsonl", [GOOD, GOOD])
+    code, out, _ = invoke(["data", "validate", path], capsys)
+    assert code == 0 and "duplicate of line 1" in out
+    code, out, _ = invoke(["data", "validate", path, "--no-duplicate-check"], capsys)
+    assert code == 0 and "duplicate of" not in out and "0 warning(s)" in out

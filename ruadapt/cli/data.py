@@ -33,6 +33,11 @@ def validate_command(
     no_russian_check: bool = typer.Option(
         False, "--no-russian-check", help="Do not warn when text is mostly not Cyrillic."
     ),
+    no_duplicate_check: bool = typer.Option(
+        False,
+        "--no-duplicate-check",
+        help="Skip the duplicate check (16 bytes a record): memory fully constant.",
+    ),
     strict: bool = typer.Option(False, "--strict", help="Fail on warnings too."),
 ) -> None:
     """Check a data set; one line per problem (file:line: field: message), exit 1 on errors.
@@ -52,6 +57,7 @@ def validate_command(
         max_length=limit,
         max_errors=max_errors,
         russian=not no_russian_check,
+        duplicates=not no_duplicate_check,
     )
     for problem in report.errors + report.warnings:
         typer.echo(str(problem))

@@ -4,7 +4,7 @@ Errors (malformed JSON, non-UTF-8 bytes, empty files, missing/empty fields, wron
 roles out of order, chosen == rejected, labels that are not booleans) make the set unusable;
 warnings (duplicates, a "Russian" set that is mostly not Cyrillic, records longer than the
 model's context) are worth a look. Memory stays constant in the file size apart from the
-duplicate check's 16 bytes per record.
+duplicate check's 16 bytes per record (``duplicates=False`` turns it off).
 """
 
 from __future__ import annotations
@@ -112,6 +112,7 @@ def validate(
     max_length: int | None = None,
     max_errors: int = 50,
     russian: bool = True,
+    duplicates: bool = True,
     progress: bool | None = None,
 ) -> Report:
     """Check ``spec`` (file, files, glob, folder, bundled name or hub id) in one pass.
@@ -120,13 +121,17 @@ def validate(
     data, ``binary`` accepts preference pairs); ``tokenizer`` with ``max_length`` adds
     token-length warnings; ``russian`` warns when a field is mostly not Cyrillic.
     ``max_errors`` caps the problems kept in the report (0: all); counting goes on.
+    ``duplicates`` False skips the one check whose memory grows with the file (16 bytes a
+    record).
     """
     report = Report(spec=spec, max_shown=max_errors)
     started = time.perf_counter()
     sources = resolve(spec)
     report.sources = [s.label for s in sources]
     scanner = scanner_for(spec, registry, kind=kind, format=format, report=report.add)
-    checks = _Checks(tokenizer=tokenizer, max_length=max_length, russian=russian)
+    checks = _Checks(
+        tokenizer=tokenizer, max_length=max_length, russian=russian, find_duplicates=duplicates
+    )
     bar = Progress(sources, progress)
     try:
         for item in scanner.scan(sources):
@@ -151,6 +156,7 @@ class _Checks:
     tokenizer: Any = None
     max_length: int | None = None
     russian: bool = True
+    find_duplicates: bool = True
     share: RussianShare = field(default_factory=RussianShare)
     duplicates: Duplicates = field(default_factory=Duplicates)
     rows: dict[int, Row] = field(default_factory=dict)  # one row per source, for its label
@@ -163,8 +169,9 @@ class _Checks:
         kind = report.kind or ""
         for record in item.records:
             report.records += 1
-            # repr of a canonical record: equal content gives an equal string (fixed key order)
-            self.duplicates.add(repr(record), position)
+            if self.find_duplicates:
+                # repr of a canonical record: equal content, equal string (fixed key order)
+                self.duplicates.add(repr(record), position)
             if self.russian:
                 for name, text in text_fields(kind, record):
                     self.share.add(name, text)
