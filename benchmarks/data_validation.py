@@ -4,10 +4,13 @@
     python benchmarks/data_validation.py --size-mb 100 --kind preference -o out/bench.json
 
 Generates Russian chat (or preference) records of varied lengths until the file reaches the
-requested size, validates it with ``ruadapt.data.validate`` (all checks but token lengths),
-and writes a JSON report. Peak RSS comes from the OS (``resource``), so it includes the
-interpreter and imports; the generator runs in a child process so its memory is not counted.
-A measurement, not a test: nothing here asserts a time.
+requested size (in a temporary folder, deleted afterwards unless --keep), then, each in a
+fresh process: validates it with ``ruadapt.data.validate`` (all checks but token lengths),
+validates its first tenth (memory must not grow with the file), validates it without the
+duplicate check (the one check that keeps 16 bytes a record), and parses it with bare
+``json.loads`` (the baseline: the floor of any JSONL check). Peak memory is the process's
+own high-water mark (VmHWM), measured after imports and plugin loading. Writes JSON; a
+measurement, not a test: nothing here asserts a time.
 """
 
 from __future__ import annotations
@@ -103,9 +106,10 @@ def peak_rss_mb() -> float:
     return peak / (1 << 20) if sys.platform == "darwin" else peak / 1024
 
 
-def measure(path: Path, kind: str, baseline: bool) -> dict:
+def measure(path: Path, kind: str, baseline: bool, duplicates: bool = True) -> dict:
     """One pass over ``path`` in this (fresh) process: ruadapt's validation, or the baseline
-    (``json.loads`` of every line and nothing else: the floor any JSONL check pays)."""
+    (``json.loads`` of every line and nothing else: the floor any JSONL check pays).
+    ``duplicates`` False skips the only check whose memory grows with the file."""
     if baseline:
         started = time.perf_counter()
         before = peak_rss_mb()
@@ -126,7 +130,7 @@ def measure(path: Path, kind: str, baseline: bool) -> dict:
         warm.unlink()
         before = peak_rss_mb()
         started = time.perf_counter()
-        report = validate(str(path), kind=kind, max_errors=10, progress=None)
+        report = validate(str(path), kind=kind, max_errors=10, progress=None, duplicates=duplicates)
         rows, errors, warnings = report.rows, report.error_count, report.warning_count
     seconds = time.perf_counter() - started
     return {
@@ -173,13 +177,15 @@ def main() -> None:
     parser.add_argument("--generate-only", help=argparse.SUPPRESS)  # child-process modes
     parser.add_argument("--measure", help=argparse.SUPPRESS)
     parser.add_argument("--baseline", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--no-duplicates", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.generate_only:
         print(generate(Path(args.generate_only), args.size_mb, args.kind))
         return
     if args.measure:
-        print(json.dumps(measure(Path(args.measure), args.kind, args.baseline)))
+        found = measure(Path(args.measure), args.kind, args.baseline, not args.no_duplicates)
+        print(json.dumps(found))
         return
 
     tmpdir = tempfile.mkdtemp(prefix="ruadapt-bench-")
@@ -202,6 +208,7 @@ def main() -> None:
         kind = ["--kind", args.kind]
         full = child("--measure", str(path), *kind)
         tenth = child("--measure", str(small), *kind)
+        constant = child("--measure", str(path), *kind, "--no-duplicates")
         base = child("--measure", str(path), *kind, "--baseline")
     finally:
         for leftover in Path(tmpdir).iterdir():
@@ -220,10 +227,14 @@ def main() -> None:
         "kind": args.kind,
         "validate": full,
         "validate_tenth_of_the_file": tenth,
+        "validate_without_duplicate_check": constant,
         "baseline_json_loads_only": base,
         # ratios in one run: what the checks cost over bare parsing, and memory vs size
         "time_vs_json_loads": round(full["seconds"] / base["seconds"], 2),
         "rss_growth_mb_from_tenth_to_full_file": round(growth, 1),
+        "rss_growth_mb_without_duplicate_check": round(
+            constant["peak_rss_mb"] - constant["rss_before_mb"], 1
+        ),
         "python": platform.python_version(),
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs",
     }
