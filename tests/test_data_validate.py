@@ -337,3 +337,19 @@ def test_duplicate_check_can_be_turned_off(tmp_path, capsys):
     assert code == 0 and "duplicate of line 1" in out
     code, out, _ = invoke(["data", "validate", path, "--no-duplicate-check"], capsys)
     assert code == 0 and "duplicate of" not in out and "0 warning(s)" in out
+
+
+def test_progress_bar_counts_bytes(registry, tmp_path, capsys):
+    """The bar (shown on a terminal; forced here) advances by bytes read, per megabyte."""
+    answer = "Ответ " * 200
+    path = lines_file(
+        tmp_path / "p.jsonl",
+        [chat(("user", f"Вопрос {i}"), ("assistant", answer)) for i in range(1200)],
+    )
+    size = Path(path).stat().st_size
+    assert size > 2 << 20
+    validate(path, registry, progress=True)
+    bar = capsys.readouterr().err
+    assert "validating:" in bar and f"/{size / 1e6:.2f}M" in bar
+    validate(path, registry, progress=False)
+    assert "validating" not in capsys.readouterr().err
