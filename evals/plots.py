@@ -7,7 +7,7 @@ import io
 import math
 from typing import Any
 
-from ruadapt_evals.tables import HEADLINE, label, value
+from ruadapt_evals.tables import HEADLINE, fmt, label, value
 
 COLORS = {"ru": "#2f6db5", "en": "#e08a2c"}
 
@@ -57,7 +57,7 @@ def language_bars(report: dict) -> str | None:
                     continue
                 x = g + (k - 0.5) * 0.38
                 ax.bar(x, v, width=0.36, color=COLORS[lang], alpha=1.0 if role == "model" else 0.55)
-                ax.annotate(f"{v:.3g}", (x, v), ha="center", va="bottom", fontsize=7)
+                ax.annotate(fmt(v), (x, v), ha="center", va="bottom", fontsize=7)
         ax.set_xticks(range(len(roles)), roles, fontsize=8)
         ax.set_title(f"{label(metric)}\n{task}", fontsize=8.5)
         ax.tick_params(axis="y", labelsize=7)
@@ -117,7 +117,7 @@ def grouped_bars(title: str, groups: list[str], series: dict[str, list[float | N
                 x, v, width=width * 0.92, color=COLORS.get(name), label=None if labelled else name
             )
             labelled = True
-            ax.annotate(f"{v:.3g}", (x, v), ha="center", va="bottom", fontsize=7)
+            ax.annotate(fmt(v), (x, v), ha="center", va="bottom", fontsize=7)
     ax.set_xticks(range(len(groups)), groups, fontsize=8, rotation=15 if len(groups) > 4 else 0)
     ax.set_title(title, fontsize=9)
     ax.margins(y=0.18)
