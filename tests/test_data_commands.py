@@ -200,3 +200,21 @@ def test_default_chat_template_is_installed_only_when_missing():
         [{"role": "user", "content": "Привет"}], tokenize=False, add_generation_prompt=True
     )
     assert text == "<|im_start|>user\nПривет<|im_end|>\n<|im_start|>assistant\n"
+
+
+def test_card_summary_is_the_first_sentence_of_the_purpose(tmp_path, monkeypatch):
+    import ruadapt.data.bundled as bundled
+
+    card = tmp_path / "README.md"
+    monkeypatch.setattr(bundled, "bundled_card", lambda name: card)
+    card.write_text(
+        "# ru-x\n\nIntro line.\n\n## Purpose and use\n\n"
+        "Short Russian dialogues, wrapped\nover two lines. Second sentence.\n",
+        "utf-8",
+    )
+    assert bundled.card_summary("ru-x") == "Short Russian dialogues, wrapped over two lines"
+    card.write_text("# ru-x\n\n## Purpose\n\n- First use\n- Second use\n", "utf-8")
+    assert bundled.card_summary("ru-x") == "First use"
+    card.write_text("# ru-x\n\n" + "слово " * 40 + "\n", "utf-8")  # no Purpose: first paragraph
+    summary = bundled.card_summary("ru-x")
+    assert summary.endswith("...") and len(summary) == 80 and summary.startswith("слово слово")

@@ -72,16 +72,24 @@ def card_summary(name: str) -> str:
         if line.lstrip("#").strip().lower().startswith("purpose") and line.startswith("#"):
             lines = lines[i + 1 :]
             break
+    paragraph: list[str] = []
     for line in lines:
-        text = line.strip().lstrip("-*> ").strip()
-        if text and not line.lstrip().startswith(("#", "|", "```", "---")):
-            sentence = text.split(". ")[0].rstrip(".")
-            return sentence if len(sentence) <= 100 else sentence[:97] + "..."
-    return ""
+        stripped = line.strip()
+        if stripped.startswith(("#", "|", "```", "---")) or not stripped:
+            if paragraph:
+                break
+            continue
+        if paragraph and stripped.startswith(("- ", "* ")):
+            break  # the next list item
+        paragraph.append(stripped.lstrip("-*> ").strip())
+    text = " ".join(paragraph)
+    sentence = text.split(". ")[0].rstrip(".")
+    return sentence if len(sentence) <= 80 else sentence[:77].rstrip() + "..."
 
 
 def bundled_sets() -> list[dict]:
-    """Every bundled set: name, kind, records, bytes, purpose, and whether its file exists."""
+    """Every bundled set: name, kind, records, bytes, purpose (from its card), file, card and
+    whether the file exists."""
     from ruadapt.data.readers import read_file
 
     out = []
@@ -97,6 +105,7 @@ def bundled_sets() -> list[dict]:
                 "bytes": path.stat().st_size if present else 0,
                 "purpose": card_summary(name),
                 "path": str(path),
+                "card": str(bundled_card(name)),
             }
         )
     return out
