@@ -218,3 +218,25 @@ def test_card_summary_is_the_first_sentence_of_the_purpose(tmp_path, monkeypatch
     card.write_text("# ru-x\n\n" + "слово " * 40 + "\n", "utf-8")  # no Purpose: first paragraph
     summary = bundled.card_summary("ru-x")
     assert summary.endswith("...") and len(summary) == 80 and summary.startswith("слово слово")
+
+
+def test_model_option_counts_tokens_with_its_template(tiny_model, tmp_path, capsys):
+    from ruadapt.models import load_tokenizer
+
+    chat = {
+        "messages": [
+            {"role": "user", "content": "Расскажи о Волге подробно."},
+            {"role": "assistant", "content": "Волга — самая длинная река Европы."},
+        ]
+    }
+    path = write_jsonl(tmp_path / "c.jsonl", [chat])
+    tokenizer = load_tokenizer(tiny_model)
+    rendered = tokenizer.apply_chat_template(chat["messages"], tokenize=False)
+    n = len(tokenizer(rendered, add_special_tokens=False)["input_ids"])
+    args = ["data", "validate", path, "--model", tiny_model, "--max-length", str(n - 1)]
+    code, out, _ = invoke(args, capsys)
+    assert code == 0 and f"{path}:1: warning: {n} tokens, over the limit of {n - 1}" in out
+    code, out, _ = invoke(["data", "validate", path, "--model", tiny_model], capsys)
+    assert code == 0 and "over the limit" not in out  # the model's own context is larger
+    code, out, _ = invoke(["data", "inspect", path, "--model", tiny_model, "--json"], capsys)
+    assert json.loads(out)["lengths"]["tokens"]["max"] == n
