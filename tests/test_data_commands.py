@@ -110,8 +110,9 @@ def test_inspect_counts_lengths_share_and_examples(tmp_path, registry, capsys):
     records = [
         {"prompt": "Вопрос один?", "completion": "Хороший ответ.", "label": True},
         {"prompt": "Вопрос два?", "completion": "Bad answer.", "label": False},
-        {"prompt": "Вопрос три?", "completion": "Ещё ответ.", "label": True},
+        {"prompt": "Вопрос три?", "completion": "Ещё ответ.", "label": True, "category": "b"},
     ]
+    records[0]["category"] = records[1]["category"] = "a"
     path = write_jsonl(tmp_path / "kto.jsonl", records)
     found = inspect(path, registry, examples=2)
     assert found.kind == "binary" and found.formats == {"binary": 3}
@@ -121,6 +122,7 @@ def test_inspect_counts_lengths_share_and_examples(tmp_path, registry, capsys):
     assert found.russian_share["prompt.user"] == 1.0
     assert found.russian_share["completion.assistant"] < 1.0
     assert len(found.examples) == 2 and found.examples[0]["label"] is True
+    assert found.categories == {"a": 2, "b": 1}  # kept from the input, dropped by conversion
     code, out, _ = invoke(["data", "inspect", path], capsys)
     assert code == 0 and "binary (3 rows) -> binary data" in out and "desirable 2" in out
     code, out, _ = invoke(["data", "inspect", path, "--json"], capsys)

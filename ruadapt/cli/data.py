@@ -112,6 +112,8 @@ def inspect_command(
         typer.echo(f"\nCyrillic share of letters: {found.russian_share_overall:.0%} ({fields})")
     if found.counts:
         typer.echo("counts: " + ", ".join(f"{k} {v:,}" for k, v in found.counts.items()))
+    if found.categories:
+        typer.echo("categories: " + ", ".join(f"{k} {v:,}" for k, v in found.categories.items()))
     for note in found.notes:
         typer.echo(f"note: {note}")
     typer.echo("\nexamples:")

@@ -1,8 +1,9 @@
 """``ruadapt data inspect``: what a data set holds, in one streaming pass.
 
 Counts, detected format, length statistics per record (characters, words, and tokens when a
-tokenizer is given), the Russian share of each field, kind-specific counts (labels, turns)
-and the first few records in the canonical form a method receives.
+tokenizer is given), the Russian share of each field, kind-specific counts (labels, turns),
+categories (when records have a ``category``) and the first few records in the canonical
+form a method receives.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from ruadapt.contracts import DATA_KINDS
 from ruadapt.data.kinds import record_text, text_fields
 from ruadapt.data.scan import Problem, scanner_for
 from ruadapt.data.sources import resolve
@@ -35,6 +35,7 @@ class Inspection:
     russian_share: dict[str, float] = field(default_factory=dict)
     russian_share_overall: float | None = None
     counts: dict[str, int] = field(default_factory=dict)
+    categories: dict[str, int] = field(default_factory=dict)  # a ``category`` field, as given
     examples: list[dict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -62,11 +63,15 @@ def inspect(
         lengths["tokens"] = LengthStats()
     share = RussianShare()
     counts: Counter[str] = Counter()
+    categories: Counter[str] = Counter()
     for item in scanner.scan(sources):
         result.rows += 1
         if item.records is None:
             result.invalid_rows += 1
             continue
+        raw = item.row.record
+        if isinstance(raw, dict) and isinstance(raw.get("category"), str):
+            categories[raw["category"]] += 1  # dropped by conversion, worth seeing
         for record in item.records:
             result.records += 1
             text = record_text(scanner.kind, record)
@@ -88,6 +93,7 @@ def inspect(
     overall = share.overall()
     result.russian_share_overall = round(overall, 3) if overall is not None else None
     result.counts = dict(counts)
+    result.categories = dict(categories.most_common())
     return result
 
 
@@ -105,6 +111,4 @@ def _kind_counts(kind: str, record: dict) -> dict[str, int]:
         }
     if kind in ("preference", "prompts"):
         return {"with system prompt": int(record["prompt"][0]["role"] == "system")}
-    if kind not in DATA_KINDS and isinstance(record.get("category"), str):
-        return {f"category {record['category']}": 1}  # eval sets are tagged by category
     return {}
