@@ -9,8 +9,9 @@ import unicodedata
 
 import pytest
 
-from ruadapt.data import load_bundled_records, validate
+from ruadapt.data import load_bundled_records, load_for_method, validate
 from ruadapt.data.bundled import BUNDLED, bundled_card, bundled_path, is_eval_set
+from ruadapt.data.kinds import arrow_schema
 from ruadapt.plugins import load_plugins
 from ruadapt.registry import collect
 
@@ -124,3 +125,12 @@ def test_eval_sets_share_no_prompt_with_training_sets(eval_set):
         checked += 1
     if not checked:
         pytest.skip("no training set is written yet")
+
+
+@pytest.mark.parametrize("name", sorted(n for n in BUNDLED if not is_eval_set(n)))
+def test_training_sets_load_for_their_methods(name, registry):
+    present(name)
+    kind = BUNDLED[name][2]
+    train, held_out = load_for_method(name, kind, registry, eval_split=0.1, seed=0)
+    assert len(train) + len(held_out) == validate(name, registry, russian=False).records
+    assert set(train.column_names) == set(arrow_schema(kind).names)
