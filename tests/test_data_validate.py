@@ -353,3 +353,29 @@ def test_progress_bar_counts_bytes(registry, tmp_path, capsys):
     assert "validating:" in bar and f"/{size / 1e6:.2f}M" in bar
     validate(path, registry, progress=False)
     assert "validating" not in capsys.readouterr().err
+
+
+def test_russian_check_ignores_answers_meant_to_be_bad(registry, tmp_path):
+    """English rejected answers (and undesirable completions) are what a set teaches against."""
+    english = "This answer is written entirely in English on purpose. " * 3
+    russian = "Этот ответ написан по-русски. " * 3
+    pairs = [
+        {"prompt": f"Вопрос {i}? " * 5, "chosen": russian, "rejected": english} for i in range(5)
+    ]
+    report = validate(lines_file(tmp_path / "p.jsonl", pairs), registry)
+    assert report.ok and not report.warnings
+    swapped = [{**p, "chosen": english, "rejected": russian} for p in pairs]
+    warnings = [
+        str(w) for w in validate(lines_file(tmp_path / "s.jsonl", swapped), registry).warnings
+    ]
+    assert any("chosen.assistant: only 0%" in w for w in warnings)
+    labelled = [
+        {"prompt": f"Вопрос {i}? " * 5, "completion": english, "label": False} for i in range(5)
+    ]
+    report = validate(lines_file(tmp_path / "k.jsonl", labelled), registry)
+    assert report.ok and not report.warnings
+    labelled = [{**r, "label": True} for r in labelled]
+    warnings = [
+        str(w) for w in validate(lines_file(tmp_path / "d.jsonl", labelled), registry).warnings
+    ]
+    assert any("completion.assistant: only 0%" in w for w in warnings)

@@ -149,6 +149,14 @@ def validate(
     return report
 
 
+def _meant_to_be_bad(kind: str, record: dict, name: str) -> bool:
+    """Rejected answers and undesirable completions may be English on purpose (that is what
+    a preference set teaches against), so they do not count towards the Russian check."""
+    if name.startswith("rejected."):
+        return True
+    return kind == "binary" and record["label"] is False and name.startswith("completion.")
+
+
 @dataclass
 class _Checks:
     """The checks that look across records: duplicates, Russian share, token lengths."""
@@ -174,7 +182,8 @@ class _Checks:
                 self.duplicates.add(repr(record), position)
             if self.russian:
                 for name, text in text_fields(kind, record):
-                    self.share.add(name, text)
+                    if not _meant_to_be_bad(kind, record, name):
+                        self.share.add(name, text)
             if self.tokenizer is not None and self.max_length:
                 n = token_count(self.tokenizer, kind, record)
                 if n > self.max_length:
