@@ -90,6 +90,7 @@ def inspect_command(
     from ruadapt.cli import registry
     from ruadapt.cli._format import table
     from ruadapt.data import inspect
+    from ruadapt.data.bundled import EVAL_KINDS
 
     tokenizer, _ = _tokenizer(model, None)
     found = inspect(
@@ -98,7 +99,8 @@ def inspect_command(
     if as_json:
         typer.echo(json.dumps(found.as_dict(), ensure_ascii=False, indent=2))
         return
-    formats = ", ".join(f"{name} ({n} rows)" for name, n in found.formats.items()) or "-"
+    formats = ", ".join(f"{name} ({n} rows)" for name, n in found.formats.items())
+    formats = formats or ("eval set" if found.kind in EVAL_KINDS else "-")
     typer.echo(f"{spec}: {', '.join(found.sources)}")
     typer.echo(f"format: {formats} -> {found.kind} data")
     typer.echo(f"records: {found.records:,} from {found.rows:,} rows")
