@@ -2613,6 +2613,2039 @@ MC: dict[str, list[tuple[str, list[str], str, list[str]]]] = {
 
 
 # ---------------------------------------------------------------------------------------------
+# ru-prefs: rejected type -> [(category, prompt, chosen, rejected)] where the rejected answer is
+# hand-written (English, mixed languages, wrong); for "verbose" and "unhelpful" only
+# (category, prompt, chosen) is written and ``build_prefs`` composes the rejected answer.
+# ---------------------------------------------------------------------------------------------
+
+PREFS_PAIRED: dict[str, list[tuple[str, str, str, str]]] = {
+    "english": [
+        (
+            "facts",
+            "Какая планета самая большая в Солнечной системе?",
+            "Самая большая планета Солнечной системы — Юпитер.",
+            "The largest planet in the Solar System is Jupiter.",
+        ),
+        (
+            "facts",
+            "Сколько минут в сутках?",
+            "В сутках 1440 минут: 24 часа по 60 минут.",
+            "There are 1,440 minutes in a day: 24 hours of 60 minutes.",
+        ),
+        (
+            "facts",
+            "Как называется столица Португалии?",
+            "Столица Португалии — Лиссабон.",
+            "The capital of Portugal is Lisbon.",
+        ),
+        (
+            "science",
+            "Что такое вулкан?",
+            "Вулкан — это гора или трещина в земной коре, через которую на поверхность выходят "
+            "лава, пепел и газы.",
+            "A volcano is a mountain or crack in the Earth's crust through which lava, ash and "
+            "gases reach the surface.",
+        ),
+        (
+            "how-to",
+            "Как очистить чайник от накипи?",
+            "Налейте в чайник воду с лимонной кислотой (1–2 ложки на литр), вскипятите, оставьте "
+            "на час и тщательно промойте.",
+            "Fill the kettle with water and 1–2 spoons of citric acid per litre, boil it, leave "
+            "it for an hour and rinse it well.",
+        ),
+        (
+            "advice",
+            "Как быстро успокоиться перед экзаменом?",
+            "Сделайте несколько медленных вдохов, делая выдох длиннее вдоха. Напомните себе, что "
+            "вы готовились, и начните с самого простого вопроса.",
+            "Take a few slow breaths, making each exhale longer than the inhale. Remind yourself "
+            "that you prepared and start with the easiest question.",
+        ),
+        (
+            "language",
+            "Как пишется: «в течение дня» или «в течении дня»?",
+            "Правильно «в течение дня»: это предлог, и он пишется с «е» на конце.",
+            "The correct form is «в течение дня»: here it is a preposition, so it ends in «е».",
+        ),
+        (
+            "math",
+            "Сколько будет 12 × 12?",
+            "Получится 144: 12 × 12 = 144.",
+            "12 × 12 is 144.",
+        ),
+        (
+            "tech",
+            "Что такое оперативная память компьютера?",
+            "Оперативная память — быстрая временная память, в которой хранятся данные запущенных "
+            "программ; при выключении она очищается.",
+            "RAM is fast temporary memory that holds the data of running programs; it is cleared "
+            "when the computer is switched off.",
+        ),
+        (
+            "health",
+            "Сколько воды нужно пить в день?",
+            "Взрослому обычно достаточно 1,5–2 литров жидкости в день, включая чай и супы; в жару "
+            "и при нагрузке нужно больше.",
+            "An adult usually needs 1.5–2 litres of fluid a day, including tea and soups; more in "
+            "hot weather or during exercise.",
+        ),
+        (
+            "everyday",
+            "Как сложить рубашку, чтобы она не помялась?",
+            "Застегните рубашку, положите её лицом вниз, загните рукава и бока к центру, затем "
+            "сложите пополам или втрое снизу вверх.",
+            "Button the shirt, lay it face down, fold the sleeves and sides to the centre, then "
+            "fold it in half or in thirds from the bottom up.",
+        ),
+        (
+            "culture",
+            "Кто написал «Мёртвые души»?",
+            "Поэму «Мёртвые души» написал Николай Гоголь.",
+            "Dead Souls was written by Nikolai Gogol.",
+        ),
+        (
+            "science",
+            "Почему море солёное?",
+            "Реки веками выносят в море растворённые соли из горных пород; вода испаряется, а "
+            "соль остаётся и накапливается.",
+            "Rivers have carried dissolved salts from rocks into the sea for ages; the water "
+            "evaporates but the salt stays and builds up.",
+        ),
+        (
+            "science",
+            "Что такое чёрная дыра?",
+            "Чёрная дыра — область космоса с таким сильным притяжением, что из неё не может "
+            "вырваться даже свет.",
+            "A black hole is a region of space with gravity so strong that not even light can "
+            "escape it.",
+        ),
+        (
+            "how-to",
+            "Как быстро почистить варёное яйцо?",
+            "Сразу после варки опустите яйцо в холодную воду, затем покатайте его по столу, чтобы "
+            "скорлупа потрескалась, и снимите её.",
+            "Put the egg in cold water right after boiling, then roll it on the table to crack "
+            "the shell and peel it off.",
+        ),
+        (
+            "advice",
+            "Как начать откладывать деньги?",
+            "Откладывайте фиксированную долю, например 10 % дохода, в день зарплаты на отдельный "
+            "счёт. Записывайте расходы, чтобы увидеть, на чём можно сэкономить.",
+            "Put aside a fixed share, say 10% of your income, into a separate account on payday. "
+            "Track your spending to see where you can save.",
+        ),
+        (
+            "language",
+            "Что значит выражение «водить за нос»?",
+            "«Водить за нос» значит обманывать, давать пустые обещания.",
+            "«Водить за нос» means to deceive someone and keep making empty promises.",
+        ),
+        (
+            "math",
+            "Чему равна половина от трёх четвертей?",
+            "Половина от 3/4 — это 3/8.",
+            "Half of 3/4 is 3/8.",
+        ),
+        (
+            "tech",
+            "Что такое Wi-Fi?",
+            "Wi-Fi — технология беспроводной передачи данных по радио, с помощью которой "
+            "устройства подключаются к сети и интернету.",
+            "Wi-Fi is a wireless radio technology that lets devices connect to a network and the "
+            "internet.",
+        ),
+        (
+            "health",
+            "Обязательно ли завтракать?",
+            "Завтрак даёт энергию на первую половину дня и помогает не переедать позже, но если "
+            "утром не хочется есть, здоровью это обычно не вредит.",
+            "Breakfast gives energy for the first half of the day and helps you not overeat "
+            "later, but if you are not hungry in the morning, skipping it is usually harmless.",
+        ),
+        (
+            "everyday",
+            "Как избавиться от неприятного запаха в холодильнике?",
+            "Вымойте холодильник раствором соды, выбросите испорченные продукты и поставьте "
+            "внутрь открытую баночку с содой или активированным углём.",
+            "Wash the fridge with a baking soda solution, throw out spoiled food and leave an "
+            "open jar of soda or activated charcoal inside.",
+        ),
+        (
+            "culture",
+            "Кто написал роман «Отцы и дети»?",
+            "Роман «Отцы и дети» написал Иван Тургенев.",
+            "Fathers and Sons was written by Ivan Turgenev.",
+        ),
+        (
+            "facts",
+            "Сколько материков на Земле по российской школьной традиции?",
+            "Шесть: Евразия, Африка, Северная Америка, Южная Америка, Австралия и Антарктида.",
+            "Six: Eurasia, Africa, North America, South America, Australia and Antarctica.",
+        ),
+        (
+            "facts",
+            "Какая птица считается символом мира?",
+            "Символом мира считается белый голубь.",
+            "The white dove is considered a symbol of peace.",
+        ),
+        (
+            "science",
+            "Из чего состоит молекула воды?",
+            "Молекула воды состоит из двух атомов водорода и одного атома кислорода — H₂O.",
+            "A water molecule consists of two hydrogen atoms and one oxygen atom — H₂O.",
+        ),
+        (
+            "science",
+            "Почему кошки видят в темноте лучше людей?",
+            "У кошек широкие зрачки и отражающий слой за сетчаткой, который повторно пропускает "
+            "через неё свет, поэтому им нужно меньше света.",
+            "Cats have wide pupils and a reflective layer behind the retina that sends light "
+            "through it again, so they need less light.",
+        ),
+        (
+            "how-to",
+            "Как погладить брюки со стрелками?",
+            "Совместите швы штанин, положите брюки на доску и гладьте через влажную марлю, "
+            "прижимая утюг, а не водя им.",
+            "Line up the leg seams, lay the trousers on the board and iron through a damp cloth, "
+            "pressing the iron rather than sliding it.",
+        ),
+        (
+            "advice",
+            "Как выбрать кроссовки для бега?",
+            "Примеряйте их вечером, когда стопа чуть отекает, оставьте около сантиметра запаса у "
+            "пальцев и выбирайте амортизацию под свой вес и покрытие.",
+            "Try them on in the evening when your feet are slightly swollen, leave about a "
+            "centimetre at the toes and choose cushioning for your weight and surface.",
+        ),
+        (
+            "language",
+            "Где ударение в слове «звонит»?",
+            "Правильно «звонИт», с ударением на последний слог.",
+            "The correct stress is «звонИт», on the last syllable.",
+        ),
+        (
+            "math",
+            "Какое число больше: 0,7 или 0,65?",
+            "Больше 0,7: ведь 0,70 > 0,65.",
+            "0.7 is larger, since 0.70 > 0.65.",
+        ),
+        (
+            "tech",
+            "Что такое облачное хранилище?",
+            "Облачное хранилище — сервис, который хранит ваши файлы на удалённых серверах, так "
+            "что они доступны с любого устройства через интернет.",
+            "Cloud storage is a service that keeps your files on remote servers so you can reach "
+            "them from any device over the internet.",
+        ),
+        (
+            "health",
+            "Сколько часов сна нужно взрослому?",
+            "Большинству взрослых нужно 7–9 часов сна в сутки.",
+            "Most adults need 7–9 hours of sleep a day.",
+        ),
+        (
+            "everyday",
+            "Как понять, что авокадо спелое?",
+            "Спелое авокадо слегка продавливается при нажатии, а под хвостиком оно зелёное, а не "
+            "коричневое.",
+            "A ripe avocado gives slightly when pressed, and under the stem it is green rather "
+            "than brown.",
+        ),
+        (
+            "culture",
+            "Кто написал картину «Утро в сосновом лесу»?",
+            "Картину написали Иван Шишкин и Константин Савицкий, который нарисовал медведей.",
+            "The painting is by Ivan Shishkin together with Konstantin Savitsky, who painted the "
+            "bears.",
+        ),
+        (
+            "facts",
+            "Какой город самый большой в Австралии?",
+            "Самый большой город Австралии — Сидней.",
+            "The largest city in Australia is Sydney.",
+        ),
+        (
+            "health",
+            "Зачем человеку железо в пище?",
+            "Железо нужно для гемоглобина, который переносит кислород в крови; при его нехватке "
+            "развивается анемия.",
+            "Iron is needed for haemoglobin, which carries oxygen in the blood; a shortage leads "
+            "to anaemia.",
+        ),
+        (
+            "how-to",
+            "Как дольше сохранить срезанные цветы?",
+            "Подрежьте стебли наискосок под водой, уберите листья ниже уровня воды и меняйте воду "
+            "каждый день.",
+            "Trim the stems at an angle under water, remove the leaves below the waterline and "
+            "change the water every day.",
+        ),
+        (
+            "advice",
+            "Как перестать грызть ногти?",
+            "Коротко подстригайте ногти, замечайте, когда тянет их грызть, и занимайте руки "
+            "чем-то другим, например эспандером.",
+            "Keep your nails short, notice when the urge comes and keep your hands busy with "
+            "something else, like a stress ball.",
+        ),
+        (
+            "language",
+            "Какое слово лишнее: «бежать», «идти», «красный», «прыгать»?",
+            "Лишнее слово — «красный»: это прилагательное, а остальные — глаголы движения.",
+            "The odd one out is «красный» (red): it is an adjective, while the others are verbs "
+            "of motion.",
+        ),
+        (
+            "math",
+            "Сколько будет 3/4 плюс 1/8?",
+            "Получается 7/8: 3/4 — это 6/8, плюс 1/8.",
+            "It comes to 7/8: 3/4 is 6/8, plus 1/8.",
+        ),
+        (
+            "tech",
+            "Зачем обновлять программы на телефоне?",
+            "Обновления закрывают уязвимости, исправляют ошибки и иногда добавляют функции, "
+            "поэтому их лучше ставить вовремя.",
+            "Updates fix security holes and bugs and sometimes add features, so it is best to "
+            "install them promptly.",
+        ),
+        (
+            "health",
+            "Что делать при лёгкой простуде?",
+            "Больше отдыхайте, пейте тёплое питьё и проветривайте комнату. Если температура "
+            "держится больше трёх дней или трудно дышать, обратитесь к врачу.",
+            "Rest, drink warm fluids and air the room. If the fever lasts more than three days or "
+            "breathing gets hard, see a doctor.",
+        ),
+        (
+            "everyday",
+            "Как быстро остудить горячий суп?",
+            "Перелейте суп в широкую посуду и поставьте её в миску с холодной водой, время от "
+            "времени помешивая.",
+            "Pour the soup into a wide dish and stand it in a bowl of cold water, stirring now "
+            "and then.",
+        ),
+        (
+            "culture",
+            "Кто написал музыку к балету «Щелкунчик»?",
+            "Музыку балета «Щелкунчик» написал Пётр Чайковский.",
+            "The music for The Nutcracker was written by Pyotr Tchaikovsky.",
+        ),
+        (
+            "facts",
+            "Сколько секунд в одном часе?",
+            "В одном часе 3600 секунд.",
+            "There are 3,600 seconds in an hour.",
+        ),
+        (
+            "science",
+            "Зачем жирафу длинная шея?",
+            "Длинная шея позволяет жирафу доставать листья высоко на деревьях, куда не "
+            "дотягиваются другие животные, а самцам — бороться за самок.",
+            "A long neck lets the giraffe reach leaves high in trees that other animals cannot "
+            "reach, and males use it to fight over females.",
+        ),
+        (
+            "how-to",
+            "Как завязать галстук простым узлом?",
+            "Перекиньте широкий конец через узкий, оберните его вокруг узкого ещё раз, проденьте "
+            "снизу в петлю у шеи, затем в узел спереди и затяните.",
+            "Cross the wide end over the narrow one, wrap it around once more, bring it up "
+            "through the neck loop, then down through the front knot and tighten.",
+        ),
+        (
+            "advice",
+            "Как вести себя в первый рабочий день?",
+            "Придите чуть раньше, знакомьтесь с коллегами, записывайте важное и не стесняйтесь "
+            "задавать вопросы.",
+            "Arrive a little early, introduce yourself to colleagues, write down what matters and "
+            "do not hesitate to ask questions.",
+        ),
+        (
+            "language",
+            "Как правильно: «одеть пальто» или «надеть пальто»?",
+            "Правильно «надеть пальто»: надевают что-то на себя, а одевают кого-то.",
+            "The correct form is «надеть пальто»: you «надеть» something on yourself but «одеть» "
+            "someone else.",
+        ),
+        (
+            "math",
+            "Сколько будет 2 в десятой степени?",
+            "2 в десятой степени равно 1024.",
+            "2 to the tenth power is 1,024.",
+        ),
+        (
+            "tech",
+            "Что такое фишинг?",
+            "Фишинг — мошенничество, при котором злоумышленники под видом банка или сервиса "
+            "выманивают пароли и данные карт через поддельные письма и сайты.",
+            "Phishing is fraud in which attackers pose as a bank or service to obtain passwords "
+            "and card details through fake emails and websites.",
+        ),
+        (
+            "health",
+            "Полезно ли делать зарядку по утрам?",
+            "Да, лёгкая зарядка разгоняет кровообращение, помогает проснуться и поддерживает "
+            "подвижность суставов; хватит 10–15 минут.",
+            "Yes, light morning exercise boosts circulation, helps you wake up and keeps your "
+            "joints mobile; 10–15 minutes is enough.",
+        ),
+        (
+            "everyday",
+            "Как отстирать пятно от травы?",
+            "Натрите пятно хозяйственным мылом или средством для посуды, оставьте на 15 минут и "
+            "постирайте в тёплой воде.",
+            "Rub the stain with laundry soap or washing-up liquid, leave it for 15 minutes and "
+            "wash it in warm water.",
+        ),
+        (
+            "culture",
+            "В каком городе находится Эрмитаж?",
+            "Эрмитаж находится в Санкт-Петербурге.",
+            "The Hermitage is in St Petersburg.",
+        ),
+        (
+            "facts",
+            "Какое наземное животное самое быстрое?",
+            "Самое быстрое наземное животное — гепард: на коротких дистанциях он развивает около "
+            "100 км/ч.",
+            "The fastest land animal is the cheetah, which reaches about 100 km/h over short "
+            "distances.",
+        ),
+        (
+            "science",
+            "Что такое электрический ток?",
+            "Электрический ток — упорядоченное движение заряженных частиц, например электронов в "
+            "проводе.",
+            "Electric current is the ordered movement of charged particles, such as electrons in "
+            "a wire.",
+        ),
+        (
+            "how-to",
+            "Как правильно хранить хлеб?",
+            "Храните хлеб в хлебнице или бумажном пакете при комнатной температуре, а если не "
+            "съедите за пару дней — нарежьте и заморозьте.",
+            "Keep bread in a bread bin or paper bag at room temperature, and if you will not eat "
+            "it within a couple of days, slice and freeze it.",
+        ),
+        (
+            "advice",
+            "Как научиться рано вставать?",
+            "Сдвигайте подъём на 15 минут раньше каждые несколько дней, раньше ложитесь и сразу "
+            "после пробуждения выходите на свет.",
+            "Move your wake-up time 15 minutes earlier every few days, go to bed earlier and get "
+            "into daylight as soon as you wake.",
+        ),
+        (
+            "language",
+            "Какого рода слово «кофе»?",
+            "По норме «кофе» — мужского рода («крепкий кофе»), хотя в разговорной речи "
+            "допускается и средний.",
+            "By the standard «кофе» is masculine («крепкий кофе»), though the neuter is allowed "
+            "in casual speech.",
+        ),
+        (
+            "math",
+            "Сколько процентов составляет 30 от 120?",
+            "30 от 120 — это 25 %.",
+            "30 out of 120 is 25%.",
+        ),
+        (
+            "tech",
+            "Чем SSD отличается от жёсткого диска?",
+            "SSD хранит данные во флеш-памяти и работает намного быстрее и тише, а жёсткий диск "
+            "пишет данные на вращающиеся пластины и обычно дешевле за гигабайт.",
+            "An SSD stores data in flash memory and is much faster and quieter, while a hard "
+            "drive writes to spinning platters and is usually cheaper per gigabyte.",
+        ),
+        (
+            "health",
+            "Почему нельзя долго смотреть на солнце?",
+            "Свет, сфокусированный хрусталиком, может повредить сетчатку глаза, причём без боли и "
+            "необратимо.",
+            "Light focused by the lens can damage the retina, painlessly and permanently.",
+        ),
+        (
+            "everyday",
+            "Как уложить чемодан, чтобы всё влезло?",
+            "Сворачивайте одежду рулонами, тяжёлое кладите вниз к колёсам, а мелочи убирайте в "
+            "обувь и свободные углы.",
+            "Roll your clothes, put heavy items at the bottom near the wheels and tuck small "
+            "things into shoes and gaps.",
+        ),
+        (
+            "culture",
+            "Кто написал стихотворение «Бородино»?",
+            "Стихотворение «Бородино» написал Михаил Лермонтов.",
+            "The poem Borodino was written by Mikhail Lermontov.",
+        ),
+        (
+            "facts",
+            "На каком языке говорят в Австрии?",
+            "Официальный язык Австрии — немецкий.",
+            "The official language of Austria is German.",
+        ),
+        (
+            "science",
+            "Почему небо на Марсе днём рыжеватое?",
+            "В атмосфере Марса много мелкой красной пыли, которая рассеивает свет, поэтому днём "
+            "небо там рыжевато-розовое.",
+            "The Martian atmosphere is full of fine red dust that scatters light, so the daytime "
+            "sky there looks reddish-pink.",
+        ),
+        (
+            "how-to",
+            "Как разжечь костёр?",
+            "Положите в основание сухую бумагу или бересту, над ней шалашом тонкие сухие ветки, "
+            "подожгите снизу и постепенно добавляйте дрова потолще.",
+            "Put dry paper or birch bark at the base, stack thin dry twigs over it like a tent, "
+            "light it from below and gradually add thicker wood.",
+        ),
+        (
+            "advice",
+            "Как запомнить имя нового знакомого?",
+            "Сразу повторите имя вслух в разговоре, свяжите его с чем-то знакомым и назовите "
+            "человека по имени при прощании.",
+            "Repeat the name aloud in the conversation straight away, link it to something "
+            "familiar and use it again when saying goodbye.",
+        ),
+        (
+            "language",
+            "Как образовать множественное число слова «паспорт»?",
+            "Правильно «паспорта», с ударением на последний слог.",
+            "The correct plural is «паспорта», stressed on the last syllable.",
+        ),
+        (
+            "math",
+            "Сколько сантиметров в 2,5 метра?",
+            "В 2,5 метра 250 сантиметров.",
+            "2.5 metres is 250 centimetres.",
+        ),
+    ],
+    "mixed": [
+        (
+            "facts",
+            "Какая столица у Испании?",
+            "Столица Испании — Мадрид.",
+            "Столица Испании — Madrid, it's also the biggest city in the country.",
+        ),
+        (
+            "facts",
+            "Сколько океанов на Земле?",
+            "Обычно выделяют пять океанов: Тихий, Атлантический, Индийский, Северный Ледовитый и "
+            "Южный.",
+            "Обычно выделяют five oceans: Pacific, Atlantic, Indian, Arctic и Южный.",
+        ),
+        (
+            "science",
+            "Что такое магнит?",
+            "Магнит — это тело, которое создаёт магнитное поле и притягивает железо и другие "
+            "магниты.",
+            "Магнит — это object, который creates a magnetic field и притягивает iron.",
+        ),
+        (
+            "how-to",
+            "Как сварить гречку?",
+            "Промойте крупу, залейте водой в пропорции 1:2, посолите и варите под крышкой на "
+            "слабом огне 15–20 минут.",
+            "Промойте крупу, add water 1:2, посолите и cook on low heat for about 15–20 minutes.",
+        ),
+        (
+            "advice",
+            "Как меньше уставать на работе?",
+            "Делайте короткие перерывы каждый час, обедайте вне рабочего места и высыпайтесь.",
+            "Делайте short breaks каждый час, have lunch away from your desk и высыпайтесь, it "
+            "really helps.",
+        ),
+        (
+            "language",
+            "Что значит слово «гостеприимный»?",
+            "«Гостеприимный» — это человек, который радушно встречает и угощает гостей.",
+            "«Гостеприимный» means someone who радушно встречает guests and treats them well.",
+        ),
+        (
+            "math",
+            "Сколько будет 15 умножить на 4?",
+            "Будет 60, потому что 15 × 4 = 60.",
+            "15 × 4 = 60, that's simple arithmetic, просто умножение.",
+        ),
+        (
+            "tech",
+            "Как сделать снимок экрана в Windows?",
+            "Нажмите клавишу Print Screen или сочетание Win + Shift + S, чтобы выделить нужную "
+            "область.",
+            "Нажмите Print Screen или use Win + Shift + S to select an area, then paste it куда "
+            "нужно.",
+        ),
+        (
+            "health",
+            "Зачем мыть фрукты перед едой?",
+            "Мытьё удаляет с кожуры грязь, микробы и остатки средств обработки.",
+            "Мытьё removes dirt, germs и остатки pesticides с кожуры.",
+        ),
+        (
+            "everyday",
+            "Как часто поливать кактус?",
+            "Летом кактус поливают раз в 1–2 недели, когда земля полностью просохла, а зимой "
+            "почти не поливают.",
+            "Летом раз в 1–2 weeks, when the soil is completely dry, а зимой almost no water at "
+            "all.",
+        ),
+        (
+            "culture",
+            "Кто написал «Тихий Дон»?",
+            "Роман «Тихий Дон» написал Михаил Шолохов.",
+            "«Тихий Дон» was written by Михаил Шолохов, he got the Nobel Prize later.",
+        ),
+        (
+            "facts",
+            "Сколько ног у паука?",
+            "У паука восемь ног.",
+            "У паука eight legs, в отличие от insects, у которых six.",
+        ),
+        (
+            "science",
+            "Что такое испарение?",
+            "Испарение — переход вещества из жидкого состояния в газообразное с его поверхности.",
+            "Испарение — это when a liquid turns into gas с поверхности.",
+        ),
+        (
+            "how-to",
+            "Как наточить нож на бруске?",
+            "Держите нож под постоянным углом около 20 градусов и проводите лезвием по смоченному "
+            "бруску от пятки к кончику, поочерёдно с обеих сторон.",
+            "Держите нож at a constant angle около 20 degrees и проводите по бруску from heel to "
+            "tip, alternating sides.",
+        ),
+        (
+            "advice",
+            "Как подготовиться к долгому перелёту?",
+            "Наденьте удобную одежду, пейте больше воды и время от времени вставайте размять ноги.",
+            "Wear comfortable clothes, пейте больше воды и иногда get up to stretch your legs.",
+        ),
+        (
+            "language",
+            "Как правильно: «ложить» или «класть»?",
+            "Правильно «класть»: глагола «ложить» в литературном языке нет, а с приставкой "
+            "говорят «положить».",
+            "Правильно «класть»: the verb «ложить» doesn't exist in standard Russian, with a "
+            "prefix говорят «положить».",
+        ),
+        (
+            "math",
+            "Чему равен периметр квадрата со стороной 7 см?",
+            "Периметр равен 28 см: 4 × 7.",
+            "The perimeter равен 28 cm: 4 × 7.",
+        ),
+        (
+            "tech",
+            "Что такое спам?",
+            "Спам — массовые рекламные или мошеннические сообщения, которые рассылают без "
+            "согласия получателя.",
+            "Спам — это unsolicited bulk messages, рекламные или мошеннические, sent without "
+            "consent.",
+        ),
+        (
+            "health",
+            "Почему важно мыть руки перед едой?",
+            "С немытых рук в рот попадают микробы, которые могут вызвать кишечные инфекции.",
+            "С немытых рук germs get into your mouth и могут cause stomach infections.",
+        ),
+        (
+            "everyday",
+            "Как сварить рис, чтобы он не слипся?",
+            "Промойте рис до прозрачной воды, варите в пропорции 1:1,5 под крышкой на слабом огне "
+            "и не мешайте.",
+            "Rinse the rice до прозрачной воды, cook 1:1.5 под крышкой on low heat и не мешайте.",
+        ),
+        (
+            "culture",
+            "Что такое Масленица?",
+            "Масленица — старинный праздник проводов зимы за неделю до Великого поста: пекут "
+            "блины и сжигают чучело.",
+            "Масленица — это an old festival of seeing off winter, the week before Lent, с "
+            "блинами и сожжением чучела.",
+        ),
+        (
+            "facts",
+            "Какой цвет получается, если смешать синюю и жёлтую краски?",
+            "Получается зелёный цвет.",
+            "Получается green, because blue and yellow make green.",
+        ),
+        (
+            "science",
+            "Почему мыло отмывает жир?",
+            "Молекулы мыла одним концом притягиваются к воде, а другим — к жиру, поэтому окружают "
+            "капли жира и уносят их с водой.",
+            "Molecules of soap одним концом attach to water, другим — to fat, so they surround "
+            "the grease и уносят его.",
+        ),
+        (
+            "how-to",
+            "Как правильно посадить дерево?",
+            "Выкопайте яму вдвое шире корней, поставьте саженец так, чтобы корневая шейка была на "
+            "уровне земли, засыпьте и обильно полейте.",
+            "Dig a hole twice as wide as the roots, поставьте саженец so that the root collar is "
+            "at ground level, засыпьте и water it well.",
+        ),
+        (
+            "advice",
+            "Как не переедать вечером?",
+            "Нормально обедайте и перекусывайте днём, ужинайте без гаджетов и ешьте медленно.",
+            "Нормально обедайте during the day, eat dinner without your phone и ешьте slowly.",
+        ),
+        (
+            "language",
+            "Что такое междометие?",
+            "Междометие — часть речи, которая выражает чувства или побуждения, например «ах», "
+            "«ой», «эй».",
+            "Междометие — это a part of speech that expresses emotions, например «ах», «ой», «эй».",
+        ),
+        (
+            "math",
+            "Сколько будет 100 разделить на 8?",
+            "Ответ — 12,5: 100 : 8 = 12,5.",
+            "100 divided by 8 = 12.5, то есть двенадцать с половиной.",
+        ),
+        (
+            "tech",
+            "Что такое двухфакторная аутентификация?",
+            "Это вход с двумя проверками: кроме пароля нужен ещё код из SMS, приложения или "
+            "аппаратный ключ.",
+            "Это login with two checks: помимо password нужен ещё code from SMS or an app.",
+        ),
+        (
+            "health",
+            "Чем полезна ходьба?",
+            "Регулярная ходьба укрепляет сердце и мышцы, помогает держать вес и улучшает "
+            "настроение.",
+            "Regular walking укрепляет сердце и мышцы, helps control weight и improves mood.",
+        ),
+        (
+            "everyday",
+            "Как убрать накипь с душевой лейки?",
+            "Замочите лейку на несколько часов в растворе уксуса или лимонной кислоты, затем "
+            "прочистите отверстия щёткой и промойте.",
+            "Soak the shower head на несколько часов в vinegar or citric acid, затем clean the "
+            "holes щёткой.",
+        ),
+        (
+            "culture",
+            "Кто такой Юрий Никулин?",
+            "Юрий Никулин — советский клоун и киноактёр, известный по комедиям «Бриллиантовая "
+            "рука» и «Кавказская пленница».",
+            "Юрий Никулин — Soviet clown and film actor, known for «Бриллиантовая рука» и other "
+            "comedies.",
+        ),
+        (
+            "facts",
+            "Какое животное называют кораблём пустыни?",
+            "Кораблём пустыни называют верблюда.",
+            "Кораблём пустыни называют camel, because it can walk for days without water.",
+        ),
+        (
+            "science",
+            "Что такое орбита?",
+            "Орбита — путь, по которому одно тело движется вокруг другого под действием "
+            "тяготения, например Земля вокруг Солнца.",
+            "Орбита — это path, по которому one body moves around another, like Earth around the "
+            "Sun.",
+        ),
+        (
+            "how-to",
+            "Как почистить серебряное кольцо дома?",
+            "Положите кольцо на фольгу в тёплый раствор соды на 10 минут, затем протрите мягкой "
+            "тканью.",
+            "Положите кольцо on foil in a warm baking soda solution for 10 minutes, then wipe it "
+            "мягкой тканью.",
+        ),
+        (
+            "advice",
+            "Как перестать бояться говорить на иностранном языке?",
+            "Начните с коротких разговоров с терпеливым собеседником, готовьте фразы заранее и "
+            "помните, что ошибки — нормальная часть обучения.",
+            "Начните with short conversations, готовьте phrases заранее и remember that mistakes "
+            "are normal.",
+        ),
+        (
+            "language",
+            "Как пишется: «ни разу» или «не разу»?",
+            "Правильно «ни разу», с частицей «ни».",
+            "Правильно «ни разу», with the particle «ни», never «не».",
+        ),
+        (
+            "math",
+            "Сколько градусов в полном обороте?",
+            "Полный оборот — это 360 градусов.",
+            "Полный оборот is 360 degrees, a full circle.",
+        ),
+        (
+            "tech",
+            "Что такое куки в браузере?",
+            "Куки — небольшие файлы, которые сайт сохраняет в браузере, чтобы помнить вход, "
+            "настройки или корзину.",
+            "Куки — это small files, которые site saves in your browser, чтобы remember login and "
+            "settings.",
+        ),
+        (
+            "health",
+            "Почему полезно есть овощи?",
+            "В овощах много клетчатки, витаминов и минералов при небольшой калорийности.",
+            "Овощи contain lots of fiber, vitamins and minerals при низкой калорийности.",
+        ),
+        (
+            "everyday",
+            "Сколько можно хранить варёные яйца в холодильнике?",
+            "Сваренные вкрутую яйца в скорлупе хранятся в холодильнике до недели.",
+            "Hard-boiled eggs in the shell хранятся в холодильнике up to a week.",
+        ),
+        (
+            "culture",
+            "Что такое хохлома?",
+            "Хохлома — русская народная роспись по дереву золотыми, красными и чёрными узорами.",
+            "Хохлома — это traditional Russian wood painting с golden, red and black patterns.",
+        ),
+        (
+            "facts",
+            "Как называется наука о погоде?",
+            "Наука об атмосфере и погоде называется метеорологией.",
+            "Наука о погоде называется meteorology, it studies the atmosphere.",
+        ),
+        (
+            "science",
+            "Почему на морозе изо рта идёт пар?",
+            "Выдыхаемый воздух тёплый и влажный; на холоде водяной пар в нём конденсируется в "
+            "крошечные капельки, и мы видим облачко.",
+            "Выдыхаемый воздух warm and humid; in cold air водяной пар condenses into tiny "
+            "droplets.",
+        ),
+        (
+            "how-to",
+            "Как посчитать индекс массы тела?",
+            "Разделите вес в килограммах на квадрат роста в метрах: например, 70 : (1,75 × 1,75) "
+            "≈ 22,9.",
+            "Divide your weight in kg на квадрат роста в метрах, for example 70 / (1.75 × 1.75) ≈ "
+            "22.9.",
+        ),
+        (
+            "advice",
+            "Как выбрать подарок коллеге?",
+            "Выберите что-то нейтральное и полезное: хороший чай, книгу по интересам или "
+            "настольное растение.",
+            "Выберите something neutral and useful: хороший tea, книгу или a desk plant.",
+        ),
+        (
+            "language",
+            "Что такое суффикс?",
+            "Суффикс — часть слова после корня, которая образует новые слова или формы, например "
+            "«-ник» в слове «садовник».",
+            "Суффикс — это part of a word after the root, например «-ник» в слове «садовник».",
+        ),
+        (
+            "math",
+            "Чему равна треть от 27?",
+            "Треть от 27 — это 9.",
+            "Треть от 27 is 9, because 27 / 3 = 9.",
+        ),
+        (
+            "tech",
+            "Зачем нужен антивирус?",
+            "Антивирус находит и блокирует вредоносные программы, которые крадут данные или "
+            "портят систему.",
+            "Антивирус detects and blocks malware, которая крадёт data или портит систему.",
+        ),
+        (
+            "health",
+            "Как распознать тепловой удар?",
+            "Признаки — сильная слабость, головная боль, покраснение кожи, высокая температура и "
+            "спутанность сознания; человека нужно увести в тень, охладить и вызвать скорую.",
+            "Признаки — weakness, headache, red skin, high temperature и confusion; move the "
+            "person into the shade и вызовите скорую.",
+        ),
+        (
+            "everyday",
+            "Как вымыть окна без разводов?",
+            "Мойте окна в пасмурную погоду тёплой водой с небольшим количеством средства, а затем "
+            "насухо протирайте микрофиброй.",
+            "Мойте окна on a cloudy day, use warm water с небольшим количеством средства, then "
+            "dry with microfibre.",
+        ),
+        (
+            "culture",
+            "Кто такая Анна Павлова?",
+            "Анна Павлова — знаменитая русская балерина начала XX века, прославившаяся номером "
+            "«Умирающий лебедь».",
+            "Анна Павлова — a famous Russian ballerina начала XX века, known for «Умирающий "
+            "лебедь».",
+        ),
+        (
+            "facts",
+            "Сколько цветов в радуге?",
+            "В радуге традиционно выделяют семь цветов: красный, оранжевый, жёлтый, зелёный, "
+            "голубой, синий и фиолетовый.",
+            "В радуге seven colours: red, orange, yellow, green, голубой, синий и violet.",
+        ),
+        (
+            "science",
+            "Для чего листьям устьица?",
+            "Через устьица лист обменивается газами с воздухом — поглощает углекислый газ, "
+            "выделяет кислород — и испаряет воду.",
+            "Через устьица the leaf exchanges gases — takes in CO₂, releases oxygen — и испаряет "
+            "water.",
+        ),
+        (
+            "how-to",
+            "Как заваривать зелёный чай?",
+            "Заваривайте зелёный чай водой 70–80 °C, а не кипятком, 2–3 минуты, иначе он станет "
+            "горьким.",
+            "Заваривайте green tea with water at 70–80 °C, not boiling, for 2–3 minutes, иначе "
+            "горчит.",
+        ),
+        (
+            "advice",
+            "Как перестать сравнивать себя с другими?",
+            "Сравнивайте себя с собой в прошлом, отмечайте свои успехи и меньше листайте соцсети.",
+            "Compare yourself с собой в прошлом, отмечайте progress и меньше scroll social media.",
+        ),
+        (
+            "language",
+            "Какое проверочное слово к слову «гора»?",
+            "Проверочное слово — «горы» или «горный», где «о» под ударением.",
+            "Проверочное слово — «горы», where «о» is stressed, so you write о.",
+        ),
+        (
+            "math",
+            "Сколько будет 0,5 умножить на 0,5?",
+            "Получится 0,25: 0,5 × 0,5 = 0,25.",
+            "0.5 × 0.5 = 0.25, which is one quarter, то есть одна четверть.",
+        ),
+        (
+            "tech",
+            "Что значит «скачать файл»?",
+            "Скачать файл — значит перенести его из интернета или с сервера на своё устройство.",
+            "Скачать файл means to download it из интернета на your device.",
+        ),
+        (
+            "health",
+            "Зачем нужна разминка перед тренировкой?",
+            "Разминка разогревает мышцы и суставы, ускоряет пульс и снижает риск травмы.",
+            "Разминка warms up muscles and joints, raises your heart rate и снижает risk of "
+            "injury.",
+        ),
+        (
+            "everyday",
+            "Как дольше сохранить зелень свежей?",
+            "Заверните зелень во влажное бумажное полотенце, положите в контейнер и храните в "
+            "холодильнике.",
+            "Wrap the herbs во влажное paper towel, put them в контейнер и keep in the fridge.",
+        ),
+    ],
+    "wrong": [
+        (
+            "geography",
+            "Столицей какой страны является Варшава?",
+            "Варшава — столица Польши.",
+            "Варшава — столица Чехии.",
+        ),
+        (
+            "facts",
+            "Сколько дней в ноябре?",
+            "В ноябре 30 дней.",
+            "В ноябре 31 день.",
+        ),
+        (
+            "culture",
+            "Кто написал роман «Обломов»?",
+            "Роман «Обломов» написал Иван Гончаров.",
+            "Роман «Обломов» написал Иван Тургенев.",
+        ),
+        (
+            "math",
+            "Сколько будет 17 + 26?",
+            "Будет 43, потому что 17 + 26 = 43.",
+            "Будет 33, потому что 17 + 26 = 33.",
+        ),
+        (
+            "science",
+            "Какого газа в выдыхаемом воздухе больше, чем во вдыхаемом?",
+            "В выдыхаемом воздухе больше углекислого газа, чем во вдыхаемом.",
+            "В выдыхаемом воздухе больше кислорода, чем во вдыхаемом.",
+        ),
+        (
+            "history",
+            "В каком году родился Пушкин?",
+            "Александр Пушкин родился в 1799 году.",
+            "Александр Пушкин родился в 1812 году.",
+        ),
+        (
+            "science",
+            "Какую планету называют Красной?",
+            "Красной планетой называют Марс.",
+            "Красной планетой называют Юпитер.",
+        ),
+        (
+            "math",
+            "Сколько будет 9 × 7?",
+            "Ответ — 63: 9 × 7 = 63.",
+            "Ответ — 56: 9 × 7 = 56.",
+        ),
+        (
+            "geography",
+            "В каком городе стоит Эйфелева башня?",
+            "Эйфелева башня стоит в Париже.",
+            "Эйфелева башня стоит в Лионе.",
+        ),
+        (
+            "facts",
+            "Сколько лет в одном веке?",
+            "В одном веке 100 лет.",
+            "В одном веке 1000 лет.",
+        ),
+        (
+            "science",
+            "Кто сформулировал закон всемирного тяготения?",
+            "Закон всемирного тяготения сформулировал Исаак Ньютон.",
+            "Закон всемирного тяготения сформулировал Галилео Галилей.",
+        ),
+        (
+            "science",
+            "При какой температуре по Фаренгейту замерзает вода?",
+            "Вода замерзает при 32 градусах по Фаренгейту.",
+            "Вода замерзает при 0 градусах по Фаренгейту.",
+        ),
+        (
+            "math",
+            "Сколько сторон у шестиугольника?",
+            "У шестиугольника шесть сторон.",
+            "У шестиугольника восемь сторон.",
+        ),
+        (
+            "geography",
+            "Какой материк самый маленький?",
+            "Самый маленький материк — Австралия.",
+            "Самый маленький материк — Антарктида.",
+        ),
+        (
+            "science",
+            "Из чего делают обычное стекло?",
+            "Обычное стекло делают в основном из кварцевого песка с добавлением соды и извести.",
+            "Обычное стекло делают в основном из расплавленной глины.",
+        ),
+        (
+            "math",
+            "Сколько будет 144 разделить на 12?",
+            "Получится 12: 144 : 12 = 12.",
+            "Получится 14: 144 : 12 = 14.",
+        ),
+        (
+            "health",
+            "Какая кровь течёт по артериям большого круга кровообращения?",
+            "По артериям большого круга течёт кровь, богатая кислородом.",
+            "По артериям большого круга течёт кровь, бедная кислородом, а по венам — богатая.",
+        ),
+        (
+            "language",
+            "Какой язык самый распространённый в Латинской Америке?",
+            "Самый распространённый язык Латинской Америки — испанский.",
+            "Самый распространённый язык Латинской Америки — португальский.",
+        ),
+        (
+            "math",
+            "Что больше: 2/3 или 3/5?",
+            "Больше 2/3: это 10/15, а 3/5 — 9/15.",
+            "Больше 3/5: у этой дроби больше и числитель, и знаменатель.",
+        ),
+        (
+            "geography",
+            "Какой город — столица Шотландии?",
+            "Столица Шотландии — Эдинбург.",
+            "Столица Шотландии — Глазго.",
+        ),
+        (
+            "health",
+            "Сколько зубов у взрослого человека при полном наборе?",
+            "При полном наборе у взрослого 32 зуба, включая зубы мудрости.",
+            "При полном наборе у взрослого 28 зубов, включая зубы мудрости.",
+        ),
+        (
+            "health",
+            "Почему нельзя пить морскую воду?",
+            "В ней слишком много соли: чтобы вывести её, почкам нужно больше воды, чем было "
+            "выпито, и обезвоживание только усиливается.",
+            "Морскую воду пить можно в любых количествах: соль просто выходит с потом.",
+        ),
+        (
+            "history",
+            "Когда началась Великая Отечественная война?",
+            "Великая Отечественная война началась 22 июня 1941 года.",
+            "Великая Отечественная война началась 1 сентября 1939 года.",
+        ),
+        (
+            "math",
+            "Сколько будет 25 % от 200?",
+            "25 % от 200 — это 50.",
+            "25 % от 200 — это 25.",
+        ),
+        (
+            "culture",
+            "Кто написал картину «Явление Христа народу»?",
+            "Картину «Явление Христа народу» написал Александр Иванов.",
+            "Картину «Явление Христа народу» написал Илья Репин.",
+        ),
+        (
+            "science",
+            "Что тяжелее: литр воды или литр растительного масла?",
+            "Литр воды тяжелее: масло менее плотное и поэтому плавает на воде.",
+            "Литр масла тяжелее: оно гуще, поэтому и весит больше.",
+        ),
+        (
+            "science",
+            "Какой химический элемент самый лёгкий?",
+            "Самый лёгкий химический элемент — водород.",
+            "Самый лёгкий химический элемент — гелий.",
+        ),
+        (
+            "geography",
+            "На какой реке стоит Киев?",
+            "Киев стоит на Днепре.",
+            "Киев стоит на Дону.",
+        ),
+        (
+            "math",
+            "Сколько будет 1000 минус 1?",
+            "Будет 999, потому что 1000 − 1 = 999.",
+            "Будет 990, потому что 1000 − 1 = 990.",
+        ),
+        (
+            "history",
+            "Кто первым достиг Южного полюса?",
+            "Первой Южного полюса достигла экспедиция Руаля Амундсена в декабре 1911 года.",
+            "Первым Южного полюса достиг Роберт Скотт в 1910 году.",
+        ),
+        (
+            "health",
+            "Какой орган вырабатывает инсулин?",
+            "Инсулин вырабатывает поджелудочная железа.",
+            "Инсулин вырабатывает печень.",
+        ),
+        (
+            "math",
+            "Сколько граней у тетраэдра?",
+            "У тетраэдра четыре грани.",
+            "У тетраэдра шесть граней.",
+        ),
+        (
+            "language",
+            "Что означает слово «амбидекстр»?",
+            "Амбидекстр — человек, одинаково хорошо владеющий обеими руками.",
+            "Амбидекстр — человек, который одинаково хорошо говорит на двух языках.",
+        ),
+        (
+            "history",
+            "Какой город был столицей России до переезда правительства в Москву в 1918 году?",
+            "До 1918 года столицей был Петроград, то есть Санкт-Петербург.",
+            "До 1918 года столицей был Новгород.",
+        ),
+        (
+            "math",
+            "Сколько будет 8 в квадрате?",
+            "Ответ — 64: 8² = 64.",
+            "Ответ — 16: 8² = 16.",
+        ),
+        (
+            "culture",
+            "Кто автор романа в стихах «Евгений Онегин»?",
+            "Роман в стихах «Евгений Онегин» написал Александр Пушкин.",
+            "Роман в стихах «Евгений Онегин» написал Михаил Лермонтов.",
+        ),
+        (
+            "science",
+            "Почему летом день длиннее ночи?",
+            "Летом наше полушарие наклонено к Солнцу, и Солнце проходит над горизонтом более "
+            "длинную дугу.",
+            "Летом Земля ближе всего к Солнцу, поэтому оно дольше светит.",
+        ),
+        (
+            "health",
+            "Какая кость самая длинная в теле человека?",
+            "Самая длинная кость — бедренная.",
+            "Самая длинная кость — плечевая.",
+        ),
+        (
+            "geography",
+            "На сколько часов зимой Москва опережает Лондон?",
+            "Зимой Москва опережает Лондон на 3 часа.",
+            "Зимой Москва опережает Лондон на 1 час.",
+        ),
+        (
+            "everyday",
+            "Из какого растения делают льняную ткань?",
+            "Льняную ткань делают из волокон льна.",
+            "Льняную ткань делают из волокон хлопка.",
+        ),
+        (
+            "math",
+            "Сколько будет 7 + 8 × 2?",
+            "7 + 8 × 2 = 23: сначала выполняется умножение.",
+            "7 + 8 × 2 = 30.",
+        ),
+        (
+            "science",
+            "Какая звезда ближе всего к Земле?",
+            "Ближайшая к Земле звезда — Солнце, а следующая за ним — Проксима Центавра.",
+            "Ближайшая к Земле звезда — Полярная звезда.",
+        ),
+        (
+            "language",
+            "Какое слово — синоним к слову «смелый»?",
+            "Синоним к слову «смелый» — «храбрый».",
+            "Синоним к слову «смелый» — «трусливый».",
+        ),
+        (
+            "facts",
+            "Как расположены полосы на флаге России?",
+            "На флаге России три горизонтальные полосы: сверху белая, затем синяя и красная.",
+            "На флаге России три вертикальные полосы: красная, белая и синяя.",
+        ),
+        (
+            "science",
+            "Какие млекопитающие откладывают яйца?",
+            "Яйца откладывают утконос и ехидны.",
+            "Яйца откладывают летучие мыши.",
+        ),
+        (
+            "math",
+            "Сколько будет 50 % от 50?",
+            "50 % от 50 — это 25.",
+            "50 % от 50 — это 50.",
+        ),
+        (
+            "history",
+            "В каком году закончилась Первая мировая война?",
+            "Первая мировая война закончилась в 1918 году.",
+            "Первая мировая война закончилась в 1921 году.",
+        ),
+        (
+            "science",
+            "Какого цвета хлорофилл?",
+            "Хлорофилл зелёного цвета.",
+            "Хлорофилл жёлтого цвета.",
+        ),
+        (
+            "history",
+            "Почему Пизанская башня наклонена?",
+            "Она накренилась ещё во время строительства из-за мягкого грунта под фундаментом.",
+            "Её специально построили наклонной, чтобы привлекать туристов.",
+        ),
+        (
+            "math",
+            "Сколько будет 6 × 0?",
+            "Получится 0: 6 × 0 = 0.",
+            "Получится 6: 6 × 0 = 6.",
+        ),
+        (
+            "language",
+            "Как называется детёныш лошади?",
+            "Детёныш лошади — жеребёнок.",
+            "Детёныш лошади — телёнок.",
+        ),
+        (
+            "history",
+            "Кто первым вышел в открытый космос?",
+            "Первым в открытый космос вышел Алексей Леонов в марте 1965 года.",
+            "Первым в открытый космос вышел Юрий Гагарин в 1961 году.",
+        ),
+        (
+            "language",
+            "Сколько слогов в слове «молоко»?",
+            "В слове «молоко» три слога: мо-ло-ко.",
+            "В слове «молоко» два слога.",
+        ),
+        (
+            "health",
+            "Какое вещество придаёт коже загар?",
+            "Загар даёт пигмент меланин, который кожа вырабатывает под ультрафиолетом.",
+            "Загар даёт пигмент хлорофилл, который кожа вырабатывает под ультрафиолетом.",
+        ),
+        (
+            "math",
+            "Сколько будет 3 в кубе?",
+            "Будет 27, потому что 3³ = 27.",
+            "Будет 9, потому что 3³ = 9.",
+        ),
+        (
+            "culture",
+            "В каком городе находится Третьяковская галерея?",
+            "Третьяковская галерея находится в Москве.",
+            "Третьяковская галерея находится в Санкт-Петербурге.",
+        ),
+        (
+            "science",
+            "Как называется превращение гусеницы в бабочку?",
+            "Это метаморфоз: гусеница превращается в куколку, а из неё выходит бабочка.",
+            "Это фотосинтез: гусеница превращается в куколку, а из неё выходит бабочка.",
+        ),
+        (
+            "culture",
+            "Сколько разных нот в гамме до мажор?",
+            "В гамме до мажор семь разных нот: до, ре, ми, фа, соль, ля, си.",
+            "В гамме до мажор пять разных нот.",
+        ),
+        (
+            "math",
+            "Сколько будет 2,5 + 2,5?",
+            "Ответ — 5: 2,5 + 2,5 = 5.",
+            "Ответ — 4,10: 2,5 + 2,5 = 4,10.",
+        ),
+        (
+            "history",
+            "Кого в России считают изобретателем радио?",
+            "В России изобретателем радио считают Александра Попова, который показал свой "
+            "приёмник в 1895 году.",
+            "В России изобретателем радио считают Дмитрия Менделеева.",
+        ),
+        (
+            "science",
+            "Что измеряют в децибелах?",
+            "В децибелах измеряют громкость, то есть уровень звука.",
+            "В децибелах измеряют яркость света.",
+        ),
+        (
+            "history",
+            "Какая страна подарила США Статую Свободы?",
+            "Статую Свободы подарила США Франция.",
+            "Статую Свободы подарила США Великобритания.",
+        ),
+        (
+            "math",
+            "Сколько будет 81 разделить на 9?",
+            "Получится 9: 81 : 9 = 9.",
+            "Получится 8: 81 : 9 = 8.",
+        ),
+        (
+            "health",
+            "Сколько камер в сердце человека?",
+            "В сердце человека четыре камеры: два предсердия и два желудочка.",
+            "В сердце человека две камеры: одно предсердие и один желудочек.",
+        ),
+        (
+            "everyday",
+            "Почему горящий электроприбор нельзя тушить водой?",
+            "Вода проводит ток, поэтому можно получить удар: сначала обесточьте прибор, а тушите "
+            "порошковым огнетушителем.",
+            "Водой тушить электроприборы можно и нужно: вода быстро охлаждает провода.",
+        ),
+    ],
+}
+
+PREFS_SINGLE: dict[str, list[tuple[str, str, str]]] = {
+    "verbose": [
+        (
+            "geography",
+            "Как называется столица Финляндии?",
+            "Столица Финляндии — Хельсинки.",
+        ),
+        (
+            "math",
+            "Сколько будет 13 × 3?",
+            "Будет 39, потому что 13 × 3 = 39.",
+        ),
+        (
+            "language",
+            "Что такое хобби?",
+            "Хобби — занятие, которым человек увлекается в свободное время для удовольствия.",
+        ),
+        (
+            "health",
+            "Как отличить ядовитый гриб от съедобного?",
+            "Простого надёжного признака нет: собирайте только те грибы, которые точно знаете, а "
+            "при сомнении не ешьте.",
+        ),
+        (
+            "science",
+            "Почему кошки мурлычут?",
+            "Кошки мурлычут, когда довольны, но также чтобы успокоиться при стрессе или боли; "
+            "звук возникает от колебаний мышц гортани.",
+        ),
+        (
+            "how-to",
+            "Как убрать жвачку с одежды?",
+            "Положите вещь в морозилку на час: застывшая жвачка легко отколупывается.",
+        ),
+        (
+            "language",
+            "Что означает слово «эрудит»?",
+            "Эрудит — человек с широкими и глубокими знаниями во многих областях.",
+        ),
+        (
+            "advice",
+            "Как быстро выучить стихотворение?",
+            "Учите по две строки, повторяя вслух и добавляя новые к уже выученным, а перед сном "
+            "повторите всё целиком.",
+        ),
+        (
+            "health",
+            "Чем полезна морковь?",
+            "В моркови много бета-каротина, из которого организм делает витамин A, важный для "
+            "зрения и кожи.",
+        ),
+        (
+            "math",
+            "Сколько будет 250 + 750?",
+            "Ответ — 1000: 250 + 750 = 1000.",
+        ),
+        (
+            "tech",
+            "Что такое пиксель?",
+            "Пиксель — наименьшая точка изображения на экране или в цифровой картинке.",
+        ),
+        (
+            "health",
+            "Как часто нужно проветривать комнату?",
+            "Проветривайте комнату несколько раз в день по 10–15 минут и обязательно перед сном.",
+        ),
+        (
+            "facts",
+            "Какой цвет получится, если смешать красную и белую краски?",
+            "Получится розовый цвет.",
+        ),
+        (
+            "culture",
+            "Кто написал сказку «Конёк-Горбунок»?",
+            "Сказку «Конёк-Горбунок» написал Пётр Ершов.",
+        ),
+        (
+            "language",
+            "Как правильно: «скучаю по вам» или «скучаю по вас»?",
+            "Правильно «скучаю по вам»; форма «по вас» устарела.",
+        ),
+        (
+            "advice",
+            "Как снять стресс после работы?",
+            "Прогуляйтесь, займитесь спортом или хобби и отложите рабочие сообщения до утра.",
+        ),
+        (
+            "math",
+            "Что такое дробь?",
+            "Дробь — число, которое показывает часть целого, например 1/2 или 3/4.",
+        ),
+        (
+            "tech",
+            "Стоит ли оставлять зарядку в розетке?",
+            "Лучше вынимать: зарядка без телефона всё равно потребляет немного энергии и может "
+            "нагреваться.",
+        ),
+        (
+            "how-to",
+            "Сколько варить пельмени?",
+            "Варите пельмени 5–7 минут после того, как они всплывут.",
+        ),
+        (
+            "geography",
+            "Что такое айсберг?",
+            "Айсберг — огромная глыба льда, отколовшаяся от ледника и плавающая в море; большая "
+            "её часть скрыта под водой.",
+        ),
+        (
+            "science",
+            "Сколько лап у бабочки?",
+            "У бабочки, как у всех насекомых, шесть лап.",
+        ),
+        (
+            "tech",
+            "Как выбрать ноутбук для учёбы?",
+            "Ищите лёгкий ноутбук с долгой работой от батареи, SSD от 256 ГБ и 8–16 ГБ "
+            "оперативной памяти.",
+        ),
+        (
+            "language",
+            "Что значит «быть не в своей тарелке»?",
+            "Быть «не в своей тарелке» — чувствовать себя неловко, неуютно.",
+        ),
+        (
+            "advice",
+            "Как взрослому научиться плавать?",
+            "Начните с занятий с тренером в бассейне: сначала учатся лежать на воде и дышать, "
+            "потом осваивают движения.",
+        ),
+        (
+            "health",
+            "Зачем человеку сон?",
+            "Во сне мозг закрепляет память и восстанавливается, а организм отдыхает и набирается "
+            "сил.",
+        ),
+        (
+            "math",
+            "Сколько будет 90 разделить на 3?",
+            "Получится 30: 90 : 3 = 30.",
+        ),
+        (
+            "geography",
+            "Что такое архипелаг?",
+            "Архипелаг — группа островов, расположенных близко друг к другу.",
+        ),
+        (
+            "how-to",
+            "Как сварить кофе в турке?",
+            "Засыпьте в турку чайную ложку молотого кофе, залейте холодной водой и нагревайте на "
+            "слабом огне, пока не поднимется пенка.",
+        ),
+        (
+            "tech",
+            "Как называется самая маленькая единица информации?",
+            "Самая маленькая единица информации — бит.",
+        ),
+        (
+            "health",
+            "Что такое аллергия?",
+            "Аллергия — слишком сильная реакция иммунной системы на безвредные вещества, например "
+            "пыльцу или шерсть.",
+        ),
+        (
+            "science",
+            "Почему уток не стоит кормить хлебом?",
+            "Хлеб не даёт уткам нужных веществ, вызывает у них болезни и загрязняет воду.",
+        ),
+        (
+            "culture",
+            "Кто автор самой известной литературной обработки «Золушки»?",
+            "Самую известную литературную обработку «Золушки» написал Шарль Перро.",
+        ),
+        (
+            "advice",
+            "Как выбрать зимнюю куртку?",
+            "Ищите куртку с хорошим утеплителем, ветрозащитной тканью, капюшоном и длиной, "
+            "закрывающей поясницу.",
+        ),
+        (
+            "facts",
+            "Что такое налог?",
+            "Налог — обязательный платёж граждан и компаний в бюджет государства.",
+        ),
+        (
+            "math",
+            "Сколько будет 11 × 11?",
+            "Будет 121, потому что 11 × 11 = 121.",
+        ),
+        (
+            "advice",
+            "Что такое тайм-менеджмент?",
+            "Тайм-менеджмент — умение планировать и распределять время так, чтобы успевать "
+            "главное.",
+        ),
+        (
+            "how-to",
+            "Как ухаживать за кожаной обувью?",
+            "Очищайте обувь от грязи, сушите вдали от батареи и регулярно обрабатывайте кремом.",
+        ),
+        (
+            "language",
+            "Что такое орфография?",
+            "Орфография — правила правописания слов.",
+        ),
+        (
+            "science",
+            "Почему на Луне нет воздуха?",
+            "Притяжение Луны слишком слабо, чтобы удержать атмосферу, и газы со временем улетели "
+            "в космос.",
+        ),
+        (
+            "advice",
+            "Как не проспать будильник?",
+            "Поставьте будильник подальше от кровати, чтобы пришлось встать, и ложитесь вовремя.",
+        ),
+        (
+            "health",
+            "Сколько длится беременность у человека?",
+            "Беременность длится около девяти месяцев, примерно 40 недель.",
+        ),
+        (
+            "culture",
+            "Что такое рецензия?",
+            "Рецензия — отзыв с разбором и оценкой книги, фильма или научной работы.",
+        ),
+        (
+            "how-to",
+            "Что делать, если пересолил суп?",
+            "Добавьте воды или несолёного бульона либо проварите в супе несколько сырых "
+            "картофелин и достаньте их.",
+        ),
+        (
+            "everyday",
+            "Зачем пристёгиваться ремнём безопасности?",
+            "При резком торможении или аварии ремень удерживает человека на месте и защищает от "
+            "ударов о салон.",
+        ),
+        (
+            "science",
+            "Что такое гроза?",
+            "Гроза — явление с молниями и громом, обычно с ливнем и сильным ветром.",
+        ),
+        (
+            "math",
+            "Сколько будет 1/2 + 1/4?",
+            "Ответ — 3/4: 1/2 + 1/4 = 3/4.",
+        ),
+        (
+            "everyday",
+            "Как выбрать спелую дыню?",
+            "Спелая дыня сильно пахнет, а кожура у хвостика слегка продавливается.",
+        ),
+        (
+            "language",
+            "Что такое пиктограмма?",
+            "Пиктограмма — простой рисунок-значок, обозначающий предмет или действие, например "
+            "значок телефона.",
+        ),
+        (
+            "advice",
+            "Как защититься от комаров на даче?",
+            "Поставьте москитные сетки, уберите стоячую воду и пользуйтесь репеллентом.",
+        ),
+        (
+            "science",
+            "Что утверждает закон Архимеда?",
+            "На тело, погружённое в жидкость, действует выталкивающая сила, равная весу "
+            "вытесненной им жидкости.",
+        ),
+        (
+            "language",
+            "Что такое лайфхак?",
+            "Лайфхак — простой хитрый приём, который упрощает повседневное дело.",
+        ),
+        (
+            "facts",
+            "Что такое рассрочка?",
+            "Рассрочка — оплата покупки частями в течение оговорённого срока, обычно без "
+            "процентов.",
+        ),
+        (
+            "tech",
+            "Как понять, что аккумулятор телефона изношен?",
+            "Если телефон разряжается заметно быстрее обычного, греется или выключается при "
+            "ненулевом заряде, аккумулятор изношен.",
+        ),
+        (
+            "science",
+            "Почему зимой в квартире сухой воздух?",
+            "Холодный уличный воздух содержит мало влаги, а при нагреве батареями его "
+            "относительная влажность падает ещё сильнее.",
+        ),
+        (
+            "math",
+            "Сколько будет 45 + 55?",
+            "Получится 100: 45 + 55 = 100.",
+        ),
+        (
+            "language",
+            "Что такое опечатка?",
+            "Опечатка — случайная ошибка в тексте при наборе или печати.",
+        ),
+        (
+            "health",
+            "Как помочь человеку, который подавился?",
+            "Если он не может ни кашлять, ни говорить, встаньте сзади, обхватите его и несколько "
+            "раз резко надавите кулаком под рёбра вверх; вызовите скорую.",
+        ),
+        (
+            "geography",
+            "Что такое полуостров?",
+            "Полуостров — участок суши, с трёх сторон окружённый водой.",
+        ),
+        (
+            "how-to",
+            "Как хранить картофель?",
+            "Храните картофель в тёмном прохладном сухом месте, отдельно от лука.",
+        ),
+        (
+            "science",
+            "Что такое рефлекс?",
+            "Рефлекс — автоматическая реакция организма на раздражитель, например отдёргивание "
+            "руки от горячего.",
+        ),
+        (
+            "science",
+            "Почему птицы осенью улетают на юг?",
+            "Осенью на севере становится мало корма, и птицы улетают туда, где его хватает зимой.",
+        ),
+        (
+            "math",
+            "Как перевести градусы Цельсия в градусы Фаренгейта?",
+            "Умножьте температуру по Цельсию на 1,8 и прибавьте 32.",
+        ),
+        (
+            "culture",
+            "Что такое былина?",
+            "Былина — русская народная эпическая песня о подвигах богатырей.",
+        ),
+        (
+            "facts",
+            "Что такое валюта?",
+            "Валюта — денежная единица страны, например рубль или евро.",
+        ),
+        (
+            "math",
+            "Сколько будет 7 × 7?",
+            "Будет 49, потому что 7 × 7 = 49.",
+        ),
+    ],
+    "unhelpful": [
+        (
+            "geography",
+            "Как называется столица Греции?",
+            "Столица Греции — Афины.",
+        ),
+        (
+            "math",
+            "Сколько будет 24 разделить на 6?",
+            "Ответ — 4: 24 : 6 = 4.",
+        ),
+        (
+            "science",
+            "Что такое компост?",
+            "Компост — удобрение, которое получается при разложении растительных остатков и "
+            "пищевых отходов.",
+        ),
+        (
+            "how-to",
+            "Как убрать пятно от шариковой ручки с рубашки?",
+            "Протрите пятно ватным диском со спиртом, промакивая от краёв к центру, затем "
+            "постирайте.",
+        ),
+        (
+            "science",
+            "Почему собаки виляют хвостом?",
+            "Так собаки выражают эмоции: чаще радость и возбуждение, но иногда и тревогу.",
+        ),
+        (
+            "language",
+            "Что означает слово «ностальгия»?",
+            "Ностальгия — тоска по прошлому или по родине.",
+        ),
+        (
+            "advice",
+            "Как написать вежливое письмо преподавателю?",
+            "Обратитесь по имени-отчеству, кратко изложите вопрос, поблагодарите и подпишитесь, "
+            "указав группу.",
+        ),
+        (
+            "health",
+            "Чем полезна гречка?",
+            "Гречка богата белком, клетчаткой, железом и магнием и надолго даёт сытость.",
+        ),
+        (
+            "math",
+            "Сколько будет 300 − 125?",
+            "Получится 175: 300 − 125 = 175.",
+        ),
+        (
+            "tech",
+            "Что такое смартфон?",
+            "Смартфон — мобильный телефон с функциями компьютера: интернетом, приложениями и "
+            "камерой.",
+        ),
+        (
+            "health",
+            "Как часто нужно стричь ногти?",
+            "Ногти на руках обычно стригут раз в 1–2 недели, на ногах — раз в 3–4 недели.",
+        ),
+        (
+            "facts",
+            "Какой цвет получится, если смешать синюю и красную краски?",
+            "Получится фиолетовый цвет.",
+        ),
+        (
+            "culture",
+            "Кто написал рассказ «Муму»?",
+            "Рассказ «Муму» написал Иван Тургенев.",
+        ),
+        (
+            "language",
+            "Как пишется: «в течение реки» или «в течении реки»?",
+            "Правильно «в течении реки»: здесь это существительное «течение» в предложном падеже.",
+        ),
+        (
+            "advice",
+            "Как расслабиться перед сном?",
+            "Выключите экраны за час до сна, приглушите свет и почитайте или примите тёплый душ.",
+        ),
+        (
+            "math",
+            "Что такое процент?",
+            "Процент — сотая часть числа: 1 % от 200 — это 2.",
+        ),
+        (
+            "tech",
+            "Почему телефон нагревается при зарядке?",
+            "При зарядке часть энергии превращается в тепло в аккумуляторе и схемах; лёгкий "
+            "нагрев — это нормально.",
+        ),
+        (
+            "how-to",
+            "Как сварить макароны?",
+            "Опустите макароны в кипящую подсоленную воду и варите столько минут, сколько указано "
+            "на упаковке, помешивая.",
+        ),
+        (
+            "geography",
+            "Что такое пустыня?",
+            "Пустыня — территория с очень малым количеством осадков и скудной растительностью.",
+        ),
+        (
+            "science",
+            "Сколько ног у краба?",
+            "У краба десять ног, включая две клешни.",
+        ),
+        (
+            "tech",
+            "Как выбрать монитор для работы?",
+            "Для работы подойдёт монитор 24–27 дюймов с IPS-матрицей и разрешением не ниже Full "
+            "HD.",
+        ),
+        (
+            "language",
+            "Что значит «вешать нос»?",
+            "«Вешать нос» — унывать, падать духом.",
+        ),
+        (
+            "advice",
+            "Как научиться кататься на коньках?",
+            "Начните у бортика: слегка согните колени, наклонитесь вперёд и отталкивайтесь "
+            "коньком в сторону, а не носком.",
+        ),
+        (
+            "health",
+            "Зачем нужны витамины?",
+            "Витамины нужны для обмена веществ, роста и иммунитета, а сам организм почти их не "
+            "вырабатывает.",
+        ),
+        (
+            "math",
+            "Сколько будет 16 × 4?",
+            "Будет 64, потому что 16 × 4 = 64.",
+        ),
+        (
+            "geography",
+            "Что такое залив?",
+            "Залив — часть моря или озера, которая вдаётся в сушу.",
+        ),
+        (
+            "how-to",
+            "Как приготовить сырники?",
+            "Смешайте 400 г творога, яйцо, 2–3 ложки муки и сахар, сформуйте лепёшки, обваляйте в "
+            "муке и обжарьте с двух сторон.",
+        ),
+        (
+            "tech",
+            "Что такое байт?",
+            "Байт — единица информации из восьми битов.",
+        ),
+        (
+            "health",
+            "Что такое стресс?",
+            "Стресс — реакция организма на сильную нагрузку или угрозу, которая мобилизует его "
+            "силы.",
+        ),
+        (
+            "everyday",
+            "Почему нельзя выбрасывать батарейки в обычный мусор?",
+            "В батарейках есть тяжёлые металлы, которые попадают в почву и воду; их сдают в "
+            "пункты приёма.",
+        ),
+        (
+            "culture",
+            "Кто написал картину «Девятый вал»?",
+            "Картину «Девятый вал» написал Иван Айвазовский.",
+        ),
+        (
+            "advice",
+            "Как выбрать подушку?",
+            "Если спите на боку, высота подушки должна быть примерно равна ширине плеча; для сна "
+            "на спине нужна пониже.",
+        ),
+        (
+            "facts",
+            "Что такое кредит?",
+            "Кредит — деньги, которые банк даёт в долг под проценты на определённый срок.",
+        ),
+        (
+            "math",
+            "Сколько будет 5 в квадрате?",
+            "Ответ — 25: 5² = 25.",
+        ),
+        (
+            "language",
+            "Что такое дедлайн?",
+            "Дедлайн — крайний срок выполнения задачи.",
+        ),
+        (
+            "how-to",
+            "Как убрать запах пота с одежды?",
+            "Замочите вещь на полчаса в воде с уксусом или содой, затем постирайте как обычно.",
+        ),
+        (
+            "language",
+            "Что такое наречие?",
+            "Наречие — часть речи, которая обозначает признак действия, например «быстро» или "
+            "«вчера».",
+        ),
+        (
+            "science",
+            "Почему звёзды мерцают?",
+            "Их свет проходит через неспокойную атмосферу Земли и слегка отклоняется, поэтому "
+            "звёзды мерцают.",
+        ),
+        (
+            "advice",
+            "Как не опоздать на самолёт?",
+            "Приезжайте в аэропорт за 2 часа до внутреннего рейса и за 3 часа до международного, "
+            "а зарегистрируйтесь онлайн заранее.",
+        ),
+        (
+            "facts",
+            "Как часто проходят летние Олимпийские игры?",
+            "Летние Олимпийские игры проходят раз в четыре года.",
+        ),
+        (
+            "culture",
+            "Что такое поэма?",
+            "Поэма — большое стихотворное произведение с сюжетом.",
+        ),
+        (
+            "how-to",
+            "Как вывести пятно крови с ткани?",
+            "Замойте пятно холодной водой (горячая его закрепит), затем обработайте хозяйственным "
+            "мылом или перекисью водорода.",
+        ),
+        (
+            "health",
+            "Зачем зимой носить шапку?",
+            "Шапка защищает голову и уши от холода и обморожения.",
+        ),
+        (
+            "geography",
+            "Что такое туман?",
+            "Туман — скопление мельчайших капель воды в воздухе у самой земли.",
+        ),
+        (
+            "math",
+            "Сколько будет 0,2 × 10?",
+            "Получится 2: 0,2 × 10 = 2.",
+        ),
+        (
+            "everyday",
+            "Как выбрать спелый ананас?",
+            "У спелого ананаса сладкий запах, а внутренние листья хохолка легко выдёргиваются.",
+        ),
+        (
+            "facts",
+            "Что такое вокзал?",
+            "Вокзал — здание для обслуживания пассажиров на железнодорожной или автобусной "
+            "станции.",
+        ),
+        (
+            "health",
+            "Как избавиться от икоты?",
+            "Задержите дыхание на 10–20 секунд или медленно выпейте стакан воды маленькими "
+            "глотками.",
+        ),
+        (
+            "history",
+            "Кто создал славянскую азбуку?",
+            "Славянскую азбуку создали братья Кирилл и Мефодий в IX веке.",
+        ),
+        (
+            "science",
+            "Что такое гипотеза?",
+            "Гипотеза — предположение, которое нужно проверить опытом или доказательством.",
+        ),
+        (
+            "facts",
+            "Что такое депозит?",
+            "Депозит — деньги, положенные в банк на срок под проценты.",
+        ),
+        (
+            "tech",
+            "Можно ли заряжать телефон всю ночь?",
+            "Можно: современные телефоны прекращают зарядку на 100 %, хотя для долговечности "
+            "батареи лучше не держать её всегда полной.",
+        ),
+        (
+            "geography",
+            "Почему в пустыне ночью холодно?",
+            "В пустыне сухой воздух и нет облаков, поэтому ночью тепло быстро уходит от земли.",
+        ),
+        (
+            "math",
+            "Сколько будет 1000 разделить на 4?",
+            "Будет 250, потому что 1000 : 4 = 250.",
+        ),
+        (
+            "culture",
+            "Что такое эпиграф?",
+            "Эпиграф — короткая цитата перед текстом или главой, которая задаёт его тему.",
+        ),
+        (
+            "health",
+            "Как помочь при носовом кровотечении?",
+            "Сядьте, наклоните голову вперёд и прижмите крылья носа на 10 минут; голову не "
+            "запрокидывайте.",
+        ),
+        (
+            "geography",
+            "Что такое материк?",
+            "Материк — крупный массив суши, окружённый морями и океанами.",
+        ),
+        (
+            "how-to",
+            "Как хранить мёд?",
+            "Храните мёд в закрытой стеклянной банке в тёмном месте при комнатной температуре.",
+        ),
+        (
+            "science",
+            "Что такое инстинкт?",
+            "Инстинкт — врождённое поведение, которому не нужно учиться, например строительство "
+            "гнезда у птиц.",
+        ),
+        (
+            "everyday",
+            "Почему кипяток опасно наливать в тонкий холодный стакан?",
+            "Стекло нагревается неравномерно, в нём возникают напряжения, и стакан может треснуть.",
+        ),
+        (
+            "math",
+            "Как перевести километры в мили?",
+            "Умножьте число километров на 0,62: 10 км — это около 6,2 мили.",
+        ),
+        (
+            "culture",
+            "Что такое баллада?",
+            "Баллада — стихотворение с драматическим, часто фантастическим сюжетом, например "
+            "«Светлана» Жуковского.",
+        ),
+        (
+            "facts",
+            "Что такое скидка?",
+            "Скидка — уменьшение цены товара или услуги.",
+        ),
+        (
+            "math",
+            "Сколько будет 12 + 19?",
+            "Ответ — 31: 12 + 19 = 31.",
+        ),
+        (
+            "science",
+            "Почему хлеб плесневеет?",
+            "На хлеб попадают споры плесневых грибов из воздуха, и в тепле и влаге они быстро "
+            "разрастаются.",
+        ),
+    ],
+}
+
+# ---------------------------------------------------------------------------------------------
 # Building and checking
 # ---------------------------------------------------------------------------------------------
 
@@ -2801,7 +4834,9 @@ def disjoint_section(checked: list[str]) -> str:
 
 This is an **evaluation** set: never train on it. No Russian prompt in it equals (after the
 normalisation above) a prompt of the bundled training sets; the build script checked this
-against {names}, and `tests/test_bundled_data.py` checks it for every build. The two eval sets
+against
+{names},
+and `tests/test_bundled_data.py` checks it for every build. The two eval sets
 (`ru-en-parallel`, `ru-en-mc`) are written separately and ask different questions."""
 
 
@@ -2925,6 +4960,209 @@ issue.
 """
 
 
+# Hand-written filler for the "verbose" rejected answers: intro + right answer + hedge + outro,
+# rotated by position so that consecutive pairs get different padding.
+VERBOSE_INTROS = (
+    "Это очень интересный вопрос, и над ним, если задуматься, размышляли многие люди в самые "
+    "разные времена, так что позвольте ответить подробно и обстоятельно.",
+    "Прежде чем ответить, хочу сказать, что это прекрасный вопрос, и я постараюсь рассмотреть "
+    "его со всех сторон, чтобы ничего не упустить.",
+    "Итак, давайте разберёмся. Вопрос кажется простым, но на самом деле за ним скрывается "
+    "немало нюансов, о которых стоит поговорить.",
+    "Отличный вопрос! Многие им задаются, и, честно говоря, на него можно отвечать очень "
+    "долго, но я попробую изложить самое главное, а потом ещё немного дополнить.",
+    "Знаете, на этот счёт существует множество мнений, и каждое по-своему интересно, но если "
+    "говорить в целом и в общем, то ответ примерно такой.",
+    "Хм, дайте подумать. Если подойти к вопросу основательно и начать, как говорится, "
+    "издалека, то можно сказать следующее.",
+    "Спасибо за вопрос! Я очень рад, что вы его задали, потому что это действительно важная "
+    "тема, о которой стоит знать каждому.",
+)
+VERBOSE_HEDGES = (
+    "Иными словами, если повторить то же самое ещё раз другими словами, суть остаётся прежней, "
+    "и именно это здесь главное.",
+    "Конечно, тут есть множество тонкостей и исключений, и в разных источниках об этом пишут "
+    "немного по-разному, но в целом это так.",
+    "То есть, подводя промежуточный итог, можно сказать, что ответ именно такой, как написано "
+    "выше, хотя, разумеется, всегда есть нюансы.",
+    "Впрочем, стоит оговориться, что всё это верно в большинстве случаев, но не обязательно во "
+    "всех, и многое зависит от конкретной ситуации.",
+    "Ещё раз подчеркну: это главное, что нужно запомнить, и об этом стоит помнить всегда, в "
+    "любой ситуации.",
+)
+VERBOSE_OUTROS = (
+    "Надеюсь, мой ответ был полезен, хотя тема, безусловно, намного шире, и при желании её "
+    "можно изучать ещё очень долго.",
+    "Если у вас остались вопросы, не стесняйтесь спрашивать, ведь, как известно, глупых "
+    "вопросов не бывает.",
+    "В общем, вот так. Это, пожалуй, всё, что можно сказать кратко, хотя кратко, как видите, "
+    "не совсем получилось.",
+    "Таким образом, подводя итог всему сказанному выше, можно ещё раз повторить, что ответ на "
+    "ваш вопрос именно такой.",
+    "Разумеется, это лишь общий взгляд на вопрос, и для полной картины стоило бы прочитать ещё "
+    "несколько книг и статей на эту тему.",
+    "Вот, собственно, и всё, что я хотел сказать по этому поводу, хотя, наверное, можно было бы "
+    "добавить ещё многое.",
+)
+#: Evasions and refusals for simple, harmless questions ("unhelpful" rejected answers).
+UNHELPFUL_REPLIES = (
+    "Извините, я не могу ответить на этот вопрос.",
+    "Это слишком сложный вопрос, лучше спросите у специалиста.",
+    "Поищите ответ в интернете, там всё есть.",
+    "Не знаю. Попробуйте спросить кого-нибудь другого.",
+    "Я не уверен, что мне стоит об этом говорить.",
+    "Всё зависит от обстоятельств, однозначно ответить нельзя.",
+    "Хороший вопрос! Подумайте над ним сами — так вы лучше запомните.",
+    "К сожалению, у меня нет информации на эту тему.",
+    "Я бы не хотел отвечать на это.",
+    "Этот вопрос выходит за рамки моих возможностей.",
+    "Ответ на этот вопрос вы наверняка и так знаете.",
+    "Мне нужно больше контекста, чтобы ответить.",
+    "Давайте лучше поговорим о чём-нибудь другом.",
+)
+REJECTED_TYPES = {
+    "english": "a correct answer, but in English although the user wrote in Russian",
+    "mixed": "Russian and English mixed within one answer",
+    "wrong": "fluent Russian, but the fact or the arithmetic is wrong",
+    "verbose": "the right answer buried in filler, hedging and repetition",
+    "unhelpful": "a refusal or evasion where a simple, harmless answer was expected",
+}
+
+
+def verbose(chosen: str, i: int) -> str:
+    """The right answer padded with hand-written filler (the i-th combination)."""
+    parts = (
+        VERBOSE_INTROS[i % len(VERBOSE_INTROS)],
+        chosen,
+        VERBOSE_HEDGES[i % len(VERBOSE_HEDGES)],
+        VERBOSE_OUTROS[i % len(VERBOSE_OUTROS)],
+    )
+    return " ".join(parts)
+
+
+def build_prefs() -> list[dict]:
+    """Preference pairs; the rejected types are interleaved (one of each in turn) so that any
+    prefix of the file, e.g. ``--max-samples 50``, holds every type."""
+    by_type: dict[str, list[dict]] = {}
+    for kind, items in PREFS_PAIRED.items():
+        by_type[kind] = [
+            {"prompt": p, "chosen": c, "rejected": r, "category": cat, "rejected_type": kind}
+            for cat, p, c, r in items
+        ]
+    for kind, single in PREFS_SINGLE.items():
+        rows = []
+        for i, (cat, p, c) in enumerate(single):
+            r = (
+                verbose(c, i)
+                if kind == "verbose"
+                else UNHELPFUL_REPLIES[i % len(UNHELPFUL_REPLIES)]
+            )
+            rows.append(
+                {"prompt": p, "chosen": c, "rejected": r, "category": cat, "rejected_type": kind}
+            )
+        by_type[kind] = rows
+    assert set(by_type) == set(REJECTED_TYPES), set(by_type) ^ set(REJECTED_TYPES)
+    records = []
+    for i in range(max(len(rows) for rows in by_type.values())):
+        records += [rows[i] for kind, rows in by_type.items() if i < len(rows)]
+    for n, r in enumerate(records, start=1):
+        for key in ("prompt", "chosen", "rejected"):
+            _check_text(f"ru_prefs row {n}.{key}", r[key])
+        assert normalise(r["chosen"]) != normalise(r["rejected"]), f"ru_prefs row {n}: same answers"
+        assert len(r["chosen"]) < len(r["rejected"]) or r["rejected_type"] != "verbose"
+    _check_unique("ru_prefs", [r["prompt"] for r in records])
+    return records
+
+
+def mean_len(records: list[dict], kind: str, key: str) -> float:
+    """Mean length in characters of ``key`` over the pairs of one rejected type."""
+    texts = [r[key] for r in records if r["rejected_type"] == kind]
+    return sum(map(len, texts)) / len(texts)
+
+
+def prefs_card(records: list[dict], eval_names: list[str]) -> str:
+    types = Counter(r["rejected_type"] for r in records)
+    cats = Counter(r["category"] for r in records)
+    type_rows = "\n".join(
+        f"| `{t}` | {types[t]} | {meaning} |" for t, meaning in REJECTED_TYPES.items()
+    )
+    lengths = ", ".join(
+        f"{t} {mean_len(records, t, 'chosen'):.0f} / {mean_len(records, t, 'rejected'):.0f}"
+        for t in REJECTED_TYPES
+    )
+    examples = [next(r for r in records if r["rejected_type"] == t) for t in ("english", "mixed")]
+    return f"""# ru-prefs: Russian preference pairs (chosen / rejected)
+
+## Purpose
+
+Russian preference pairs (prompt, chosen, rejected) for pairwise methods. They serve DPO,
+ORPO, SimPO, reward models and the like (`ruadapt run --plugin dpo --data ru-prefs`). The chosen
+answer is a correct, concise, helpful
+answer in Russian; the rejected answer shows a typical failure of a model being adapted to
+Russian: answering in English, mixing languages, being wrong, being verbose or being unhelpful.
+
+## Size
+
+{len(records)} pairs (`data.jsonl`), every prompt once. Rejected types:
+
+| rejected_type | rows | the rejected answer is |
+|---|---:|---|
+{type_rows}
+
+Categories of the prompts:
+
+{count_table(cats, "category")}
+
+Mean length in characters, chosen / rejected, by type:
+{lengths}. Only the verbose rejected
+answers are much longer than the chosen ones (on purpose); the rejected answers of the other
+types are about as long or shorter, so length alone does not separate them. The rows
+interleave the rejected types, so any prefix of the file holds all five.
+
+## Fields and format
+
+- `prompt` (string): the user's request, in Russian.
+- `chosen` (string): the preferred answer, in Russian.
+- `rejected` (string): the dispreferred answer (never equal to `chosen`).
+- `category` (string): the topic of the prompt (table above).
+- `rejected_type` (string): what is wrong with `rejected` (table above).
+
+Examples:
+
+{example(examples[0])}
+
+{example(examples[1])}
+
+Loaded as the `preference` data kind (`ruadapt data inspect ru-prefs`); methods that need
+unpaired data (KTO) can take it through the preference → binary conversion.
+
+## Intended use
+
+Training: preference optimisation and reward models, the tiny demonstration runs, tests of
+the preference data path. For a real adaptation mix it with a larger public Russian
+preference set (see the README for loading one by hub id).
+
+{HOW_MADE} The "verbose" rejected answers are the chosen answer wrapped in hand-written filler
+(an opening, a hedge and a closing, rotated by position); the "unhelpful" ones are thirteen
+hand-written evasions used in turn; all other answers are written per prompt.
+
+## Disjoint from the eval sets
+
+This is a **training** set. No prompt in it equals (after the normalisation above) a Russian
+prompt of the eval sets {", ".join(f"`{n}`" for n in eval_names)}; the build script checks this
+on every build, and `tests/test_bundled_data.py` checks it too.
+
+{LICENSE}
+
+## Limitations
+
+Small and hand-written: enough to show that a pairwise method moves a model towards concise
+Russian answers, not enough to teach new knowledge. A few prompts share general facts with
+other bundled sets (the prompts themselves differ). Facts were checked by the authors but may
+contain mistakes; report them as an issue.
+"""
+
+
 def load_training(exclude: tuple[str, ...] = ()) -> dict[str, list[dict]]:
     """The training sets present on disk (others may not be built yet)."""
     out = {}
@@ -2948,12 +5186,14 @@ def main() -> None:
     """Build and check all three sets, then write them with their cards."""
     parallel = build_parallel()
     mc = build_mc()
+    prefs = build_prefs()
     evals = eval_prompts(parallel, mc)
-    training = load_training()
+    training = {"ru_prefs": prefs, **load_training(exclude=("ru_prefs",))}
     checked = check_disjoint(evals, training)
     outputs = [
         ("ru_en_parallel", parallel, parallel_card(parallel, checked)),
         ("ru_en_mc", mc, mc_card(mc, checked)),
+        ("ru_prefs", prefs, prefs_card(prefs, ["ru-en-parallel", "ru-en-mc"])),
     ]
     for folder, records, _ in outputs:  # every check passes before anything is written
         assert len(records) >= MIN_ROWS[folder], f"{folder}: only {len(records)} rows"
