@@ -77,7 +77,7 @@ def main() -> None:
     parser.add_argument("--layers", type=int, default=6)
     parser.add_argument("--methods", default=",".join(METHODS))
     parser.add_argument("--no-lora", action="store_true", help="only full fine-tuning")
-    parser.add_argument("-o", "--output", default="benchmarks/out/methods_memory.json")
+    parser.add_argument("-o", "--output", default="benchmarks/results/methods_memory.json")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:

@@ -122,7 +122,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--hidden", type=int, default=256)
     parser.add_argument("--layers", type=int, default=4)
-    parser.add_argument("-o", "--output", default="benchmarks/out/methods_overhead.json")
+    parser.add_argument("-o", "--output", default="benchmarks/results/methods_overhead.json")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
