@@ -145,7 +145,7 @@ def main() -> None:
     parser.add_argument("--new-tokens", type=int, default=32)
     parser.add_argument("--threads", type=int, default=1, help="torch CPU threads")
     parser.add_argument("--model", default=None, help="model dir (default: a random tiny model)")
-    parser.add_argument("-o", "--output", default=str(Path(__file__).with_suffix(".json")))
+    parser.add_argument("-o", "--output", default="benchmarks/results/ppo_throughput.json")
     parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
