@@ -194,7 +194,14 @@ class Run:
         """Keyword arguments for ``transformers.TrainingArguments`` / TRL configs."""
         o = self.options
         import torch
+        from transformers import TrainingArguments
 
+        # transformers 5 renamed gradient_checkpointing (the old name warns on every run)
+        checkpointing = (
+            "activation_checkpointing"
+            if "activation_checkpointing" in TrainingArguments.__dataclass_fields__
+            else "gradient_checkpointing"
+        )
         return {
             "output_dir": self.work_dir,
             "max_steps": o.max_steps,
@@ -216,7 +223,7 @@ class Run:
             "report_to": [] if o.report_to == "none" else [o.report_to],
             "bf16": o.bf16,
             "fp16": o.fp16,
-            "gradient_checkpointing": o.gradient_checkpointing,
+            checkpointing: o.gradient_checkpointing,
             "use_cpu": not torch.cuda.is_available(),
             "remove_unused_columns": False,
             "ddp_find_unused_parameters": False,
