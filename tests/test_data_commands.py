@@ -16,6 +16,7 @@ from ruadapt.data import (
     load_bundled_records,
 )
 from ruadapt.data.bundled import BUNDLED
+from ruadapt.data.corpora import CORPORA
 from ruadapt.errors import UserError
 from ruadapt.plugins import load_plugins
 from ruadapt.registry import collect
@@ -147,7 +148,7 @@ def test_list_shows_every_bundled_set(capsys):
     assert code == 0 and all(name in out for name in BUNDLED)
     code, out, _ = invoke(["data", "list", "--json"], capsys)
     sets = {s["name"]: s for s in json.loads(out)}
-    assert set(sets) == set(BUNDLED)
+    assert set(sets) == set(BUNDLED) | set(CORPORA)  # bundled sets, then package corpora
     corpus = sets["ru-corpus"]
     assert corpus["kind"] == "text" and corpus["present"]
     assert corpus["records"] == len(load_bundled_records("ru-corpus")) and corpus["purpose"]

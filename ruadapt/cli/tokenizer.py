@@ -21,7 +21,10 @@ tokenizer_app = typer.Typer(
 def extend(
     model: str = typer.Option(..., "--model", "-m", help="Model directory, hub id or `tiny`."),
     corpus: str = typer.Option(
-        "ru-corpus", "--corpus", "-c", help="Bundled corpus name or a .txt/.jsonl file."
+        "ru-corpus",
+        "--corpus",
+        "-c",
+        help="Bundled corpus name, package corpus (razdel-ru[:max_chars=N]) or a .txt/.jsonl file.",
     ),
     new_tokens: int = typer.Option(..., "--new-tokens", "-n", help="Russian tokens to add."),
     output: str = typer.Option("", "--output", "-o", help="Output model directory."),
@@ -30,7 +33,9 @@ def extend(
         None, "--pad-to-multiple-of", help="Pad the vocabulary to a multiple (64, 128, 256)."
     ),
     max_chars: int | None = typer.Option(
-        None, "--max-chars", help="Read at most this many corpus characters."
+        None,
+        "--max-chars",
+        help="Read at most this many corpus characters (razdel-ru: whole sentences, below it).",
     ),
     min_frequency: int = typer.Option(2, "--min-frequency", help="Least count of a new merge."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output."),

@@ -89,7 +89,9 @@ def card_summary(name: str) -> str:
 
 def bundled_sets() -> list[dict]:
     """Every bundled set: name, kind, records, bytes, purpose (from its card), file, card and
-    whether the file exists."""
+    whether the file exists; then the corpora read from installed packages (``razdel-ru``),
+    marked by a ``source`` field (``present`` false when the package is not installed)."""
+    from ruadapt.data.corpora import corpus_sets
     from ruadapt.data.readers import read_file
 
     out = []
@@ -106,6 +108,7 @@ def bundled_sets() -> list[dict]:
                 "purpose": card_summary(name),
                 "path": str(path),
                 "card": str(bundled_card(name)),
+                "source": "bundled",
             }
         )
-    return out
+    return out + corpus_sets()

@@ -1,8 +1,10 @@
 """Turning a data spec into sources: files, globs, saved datasets, bundled names, hub ids.
 
 A spec is one of: a file; several files separated by commas; a glob (``data/*.jsonl``); a
-folder written by ``datasets.save_to_disk``; a bundled name (``ru-sft``); or a hub dataset id
-(``owner/name``, optionally ``owner/name:split``), which needs network or a local HF cache.
+folder written by ``datasets.save_to_disk``; a bundled name (``ru-sft``); a corpus read from an
+installed package (``razdel-ru``, ``razdel-ru:max_chars=2000000``, see ``ruadapt.data.corpora``);
+or a hub dataset id (``owner/name``, optionally ``owner/name:split``), which needs network or a
+local HF cache.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ruadapt.data.bundled import BUNDLED, bundled_path
+from ruadapt.data.corpora import CORPORA, corpus_files, is_corpus_spec, parse_corpus_spec
 from ruadapt.data.readers import FILE_TYPES, Row, read_dataset, read_file
 from ruadapt.errors import UserError
 
@@ -23,12 +27,13 @@ _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+(:[\w.-]+)?$")
 
 @dataclass(frozen=True)
 class Source:
-    """One readable input: a file, a saved dataset folder, or a hub dataset."""
+    """One readable input: a file, a saved dataset folder, a package corpus or a hub dataset."""
 
     label: str  # how errors name it: the path as given, or the hub id
     path: Path | None = None
     hub_id: str | None = None
     split: str = "train"
+    corpus: Any = None  # a ruadapt.data.corpora.CorpusSpec
 
     @property
     def size(self) -> int:
@@ -45,6 +50,10 @@ class Source:
 
     def rows(self) -> Iterator[Row]:
         """The source's rows, streamed."""
+        if self.corpus is not None:
+            from ruadapt.data.corpora import corpus_rows
+
+            return corpus_rows(self.corpus, self.label)
         if self.hub_id is not None:
             return read_dataset(_load_hub(self.hub_id, self.split), self.label)
         assert self.path is not None
@@ -60,6 +69,10 @@ def resolve(spec: str) -> list[Source]:
         raise UserError("no data given")
     if spec in BUNDLED:
         return [Source(label=_display(bundled_path(spec)), path=bundled_path(spec))]
+    if is_corpus_spec(spec) and "," not in spec:
+        corpus = parse_corpus_spec(spec)
+        corpus_files(corpus.corpus)  # a missing package fails here, not mid-stream
+        return [Source(label=corpus.label, corpus=corpus)]
     if Path(spec).expanduser().exists():
         return [_local(Path(spec).expanduser(), spec)]
     parts = [p.strip() for p in spec.split(",") if p.strip()]
@@ -76,7 +89,7 @@ def resolve(spec: str) -> list[Source]:
     if _HUB_ID.match(spec):
         hub_id, _, split = spec.partition(":")
         return [Source(label=spec, hub_id=hub_id, split=split or "train")]
-    names = ", ".join(BUNDLED)
+    names = ", ".join([*BUNDLED, *CORPORA])
     raise UserError(
         f"data not found: {spec!r} is not a file, folder, glob, bundled name ({names}) "
         "or hub dataset id (owner/name)"

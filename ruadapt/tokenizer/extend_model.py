@@ -25,13 +25,21 @@ STATS_SAMPLE = 200  # texts per language for the before/after statistics
 
 
 def iter_corpus(corpus: str, max_chars: int | None = None) -> Iterator[str]:
-    """Texts of a bundled corpus name (``ru-corpus``) or a file, streamed.
+    """Texts of a bundled corpus name (``ru-corpus``), an installed-package corpus
+    (``razdel-ru``, ``razdel-ru:max_chars=N``; see ``ruadapt.data.corpora``) or a file,
+    streamed.
 
     ``.txt``: paragraphs separated by blank lines (a file without blank lines: one text per
     line); ``.jsonl``: the ``text`` field of each record; other formats through
-    ``ruadapt.data.readers``. Stops after ``max_chars`` characters.
+    ``ruadapt.data.readers``. Stops after ``max_chars`` characters (a package corpus stops
+    before the limit, at a sentence boundary).
     """
     from ruadapt.data.bundled import BUNDLED, bundled_path
+    from ruadapt.data.corpora import is_corpus_spec, parse_corpus_spec
+
+    if corpus not in BUNDLED and is_corpus_spec(corpus):
+        yield from parse_corpus_spec(corpus).with_max_chars(max_chars).texts()
+        return
 
     path = bundled_path(corpus) if corpus in BUNDLED else Path(corpus).expanduser()
     if not path.is_file():
@@ -156,7 +164,8 @@ def extend_model(
     resize and initialise its embeddings (``init``: mean, wmean, random), and save model and
     tokenizer (safetensors) to ``output`` with ``extension.json`` and a README card.
 
-    ``model`` is ``tiny``, a model directory or a hub id; ``corpus`` a bundled name or a file.
+    ``model`` is ``tiny``, a model directory or a hub id; ``corpus`` a bundled name, a package
+    corpus (``razdel-ru``) or a file.
     Returns the statistics (also in ``extension.json``). ``dry_run`` learns the tokens and
     returns the statistics without loading the model or writing anything.
     """
