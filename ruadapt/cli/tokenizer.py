@@ -2,6 +2,7 @@
 
 ruadapt tokenizer extend --model tiny --corpus ru-corpus --new-tokens 3000 -o out/ext
 ruadapt tokenizer stats --tokenizer tiny --tokenizer out/ext --data ru-en-parallel
+ruadapt tokenizer stats -t real:smollm2 -t real:mistral-v3     (pip install "ruadapt[real]")
 ruadapt tokenizer propagate --adapted out/cpt --target my-instruct -o out/instruct-ru
 """
 
@@ -108,7 +109,11 @@ def stats_rows(result: dict) -> list[tuple[str, ...]]:
 @tokenizer_app.command("stats")
 def stats(
     tokenizer: list[str] = typer.Option(
-        ..., "--tokenizer", "-t", help="Model/tokenizer directory or `tiny` (repeatable)."
+        ...,
+        "--tokenizer",
+        "-t",
+        help="Model/tokenizer directory, `tiny`, or an installed real tokenizer "
+        "(real:smollm2, real:mistral-v1, real:mistral-v3, real:mistral-tekken; repeatable).",
     ),
     data: str = typer.Option(
         "ru-en-parallel", "--data", "-d", help="Bundled parallel set or JSONL with ru/en fields."
@@ -123,12 +128,15 @@ def stats(
     """
     from ruadapt.cli._format import table
     from ruadapt.models import load_tokenizer
+    from ruadapt.tokenizer.real import load_real_tokenizer, real_tokenizer_spec
     from ruadapt.tokenizer.stats import compare_stats, load_parallel
 
     parallel = load_parallel(data)
     names = {}
     for spec in tokenizer:
-        names[spec if spec not in names else f"{spec} ({len(names)})"] = load_tokenizer(spec)
+        real = real_tokenizer_spec(spec)
+        loaded = load_real_tokenizer(real) if real else load_tokenizer(spec)
+        names[spec if spec not in names else f"{spec} ({len(names)})"] = loaded
     result = compare_stats(names, parallel)
     if as_json:
         typer.echo(json.dumps(result, indent=2, ensure_ascii=False))
