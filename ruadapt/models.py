@@ -26,6 +26,10 @@ def resolve_model(spec: str) -> str:
         from ruadapt.tiny import ensure_tiny_model
 
         return str(ensure_tiny_model())
+    from ruadapt import real_models  # aliases of real models shipped by optional packages
+
+    if real_models.is_alias(spec) and not Path(spec).exists():
+        return str(real_models.ensure_real_model(spec))
     path = Path(spec).expanduser()
     if path.exists():
         if not path.is_dir():
