@@ -40,6 +40,12 @@ FAST_REAL = {
     },
 }
 
+# held-out long texts for bits per character (the eval's lm task scores the short parallel
+# references; these are whole documents, in the training corpus's domain but never trained on)
+HELDOUT_CHARS = 4000
+HELDOUT_CHARS_FAST = 1000
+HELDOUT_FILE = "heldout_bpc.json"
+
 # the issue's targets for the real run (after extension and embedding training)
 TARGETS = {
     "ru_tokens_per_word_reduction": 0.45,  # at least 45% fewer tokens per Russian word
@@ -84,6 +90,9 @@ def run_demo(
         echo=echo,
     )
     if real:
+        heldout_bpc(
+            Path(output), state, chars=HELDOUT_CHARS_FAST if fast else HELDOUT_CHARS, echo=echo
+        )
         summary = summarize_real(Path(output))
         summary["stage_seconds"] = {k: v.get("seconds") for k, v in state["stages"].items()}
     else:
@@ -152,6 +161,60 @@ def check_real_assets() -> None:
         )
 
 
+def heldout_texts(chars: int) -> dict[str, list[str]]:
+    """About ``chars`` characters per language: razdel-ru's held-out documents (never read by
+    extension or cpt) and the first paragraphs of the bundled English corpus (never trained on
+    by the recipe)."""
+    from ruadapt.data.bundled import bundled_path
+    from ruadapt.data.corpora import heldout_texts as razdel_heldout
+
+    english, used = [], 0
+    text = bundled_path("en-corpus").read_text(encoding="utf-8")
+    for paragraph in (p.strip() for p in text.split("\n\n")):
+        if paragraph and used < chars:
+            english.append(paragraph)
+            used += len(paragraph)
+    return {"ru": razdel_heldout(max_chars=chars), "en": english}
+
+
+def heldout_bpc(
+    output: Path, state: dict[str, Any], *, chars: int, echo: Callable[[str], None] = print
+) -> dict[str, Any]:
+    """Bits per character of the original, the cpt stage and the final model on held-out long
+    texts; written to ``OUTPUT/heldout_bpc.json`` and reused while the stages are unchanged."""
+    from ruadapt.lm_metrics import bits_per_char
+    from ruadapt.models import load_causal_lm, load_tokenizer
+    from ruadapt.pipeline import load_recipe
+    from ruadapt.runner import write_atomic
+
+    recipe = load_recipe(recipe_path(real=True))
+    stages = state["stages"]
+    models = {
+        "before": (recipe.model, None),
+        "after_cpt": (stages["cpt"]["output"], stages["cpt"]["hash"]),
+        "after": (stages["simpo"]["output"], stages["simpo"]["hash"]),
+    }
+    path = output / HELDOUT_FILE
+    old = json.loads(path.read_text()) if path.is_file() else {}
+    texts = heldout_texts(chars)
+    key = {lang: sum(map(len, t)) for lang, t in texts.items()}
+    result: dict[str, Any] = {"chars": key, "models": {}}
+    for label, (spec, digest) in models.items():
+        previous = old.get("models", {}).get(label)
+        if old.get("chars") == key and previous and previous.get("hash") == digest:
+            result["models"][label] = previous
+            continue
+        echo(f"held-out bits per character: {label} ({spec})")
+        model, tokenizer = load_causal_lm(spec), load_tokenizer(spec)
+        result["models"][label] = {
+            "hash": digest,
+            **{lang: bits_per_char(model, tokenizer, t, batch_size=4) for lang, t in texts.items()},
+        }
+        del model
+    write_atomic(path, json.dumps(result, indent=2) + "\n")
+    return result
+
+
 # (label, task, language, metric): the real demo's before/after rows
 REAL_ROWS = (
     ("Russian tokens per word", "tokenization", "ru", "tokens_per_word"),
@@ -188,6 +251,17 @@ def summarize_real(output: Path) -> dict[str, Any]:
                 "after": _metric(report, task, "model", lang, key),
             }
         )
+    heldout_path = output / HELDOUT_FILE
+    if heldout_path.is_file():
+        heldout = json.loads(heldout_path.read_text())["models"]
+        for lang, name in (("ru", "Russian"), ("en", "English")):
+            rows.append(
+                {
+                    "metric": f"{name} bits per char (held-out documents)",
+                    "key": f"heldout.{lang}.bits_per_char",
+                    **{k: heldout.get(k, {}).get(lang) for k in ("before", "after_cpt", "after")},
+                }
+            )
     value = {row["key"]: row for row in rows}
 
     def ratio(key: str, stage: str = "after") -> float | None:
@@ -200,6 +274,9 @@ def summarize_real(output: Path) -> dict[str, Any]:
     en_cpt = ratio("lm.en.bits_per_char", "after_cpt")
     en_final = ratio("lm.en.bits_per_char")
     ru_cpt = ratio("lm.ru.bits_per_char", "after_cpt")
+    held = "heldout.ru.bits_per_char" in value
+    ru_held = ratio("heldout.ru.bits_per_char", "after_cpt") if held else None
+    en_held = ratio("heldout.en.bits_per_char", "after_cpt") if held else None
     checks = {
         "ru_tokens_per_word_reduction": _check(
             None if tpw is None else 1 - tpw, TARGETS["ru_tokens_per_word_reduction"], ">="
@@ -215,6 +292,10 @@ def summarize_real(output: Path) -> dict[str, Any]:
             None if en_final is None else en_final - 1, TARGETS["en_bpc_increase"], "<="
         ),
         "ru_bpc_ratio_after_cpt": _check(ru_cpt, 1.0, "<"),
+        "en_heldout_bpc_increase_after_cpt": _check(
+            None if en_held is None else en_held - 1, TARGETS["en_bpc_increase"], "<="
+        ),
+        "ru_heldout_bpc_ratio_after_cpt": _check(ru_held, 1.0, "<"),
     }
     return {"rows": rows, "targets": checks}
 
