@@ -45,6 +45,7 @@ FAST_REAL = {
 HELDOUT_CHARS = 4000
 HELDOUT_CHARS_FAST = 1000
 HELDOUT_FILE = "heldout_bpc.json"
+SUMMARY_FILE = "demo_summary.json"  # the real demo's table and verdicts, as printed
 
 # the targets for the real run (after extension and embedding training)
 TARGETS = {
@@ -98,6 +99,11 @@ def run_demo(
     else:
         summary = summarize(Path(output) / "eval" / "report.json")
     summary["seconds"] = round(time.time() - started, 1)
+    if real:
+        from ruadapt.runner import write_atomic
+
+        text = json.dumps(summary, indent=2, ensure_ascii=False) + "\n"
+        write_atomic(Path(output) / SUMMARY_FILE, text)
     echo("")
     echo(format_real_summary(summary) if real else format_summary(summary))
     echo(f"\nreport: {Path(output) / 'eval' / 'report.html'}  (total {summary['seconds']} s)")

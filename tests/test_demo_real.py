@@ -80,6 +80,7 @@ def test_summary_reads_both_reports_and_judges_the_targets(tmp_path):
     summary = summarize_real(tmp_path)
     rows = {row["key"]: row for row in summary["rows"]}
     assert len(rows) == len(REAL_ROWS)
+    assert summary["targets"]["ru_heldout_bpc_ratio_after_cpt"]["met"] is None  # not measured
     assert rows["lm.ru.bits_per_char"] == {
         "metric": "Russian bits per char",
         "key": "lm.ru.bits_per_char",
@@ -100,6 +101,20 @@ def test_summary_reads_both_reports_and_judges_the_targets(tmp_path):
     text = format_real_summary(summary)
     assert "Russian bits per char" in text and "MISSED" in text and "n/a" in text
     assert TARGETS["ru_chars_per_second_ratio"] == 1.6
+    heldout = {
+        "models": {
+            "before": {"ru": 2.0, "en": 1.0},
+            "after_cpt": {"ru": 3.0, "en": 1.0},
+            "after": {"ru": 2.5, "en": 1.2},
+        }
+    }
+    (tmp_path / "heldout_bpc.json").write_text(json.dumps(heldout))
+    summary = summarize_real(tmp_path)
+    rows = {row["key"]: row for row in summary["rows"]}
+    assert rows["heldout.en.bits_per_char"]["after"] == 1.2
+    assert summary["targets"]["ru_heldout_bpc_ratio_after_cpt"]["value"] == 1.5
+    assert summary["targets"]["ru_heldout_bpc_ratio_after_cpt"]["met"] is False
+    assert summary["targets"]["en_heldout_bpc_increase_after_cpt"]["met"] is True
 
 
 @pytest.mark.slow

