@@ -57,19 +57,17 @@ def sequence_classifier(spec: str, tokenizer: Any, trust_remote_code: bool = Fal
     """
     from transformers import AutoModelForSequenceClassification
 
-    from ruadapt.models import adapter_base, is_adapter_dir, resolve_model
+    from ruadapt.models import adapter_base, is_adapter_dir, merge_adapter, resolve_model
 
     path = resolve_model(spec)
     try:
         if is_adapter_dir(path):
-            from peft import PeftModel
-
             base = AutoModelForSequenceClassification.from_pretrained(
                 resolve_model(adapter_base(path)), num_labels=1, trust_remote_code=trust_remote_code
             )
             if len(tokenizer) > base.get_input_embeddings().weight.shape[0]:
                 base.resize_token_embeddings(len(tokenizer), mean_resizing=False)
-            model = PeftModel.from_pretrained(base, path).merge_and_unload()
+            model = merge_adapter(base, path)
         else:
             model = AutoModelForSequenceClassification.from_pretrained(
                 path, num_labels=1, trust_remote_code=trust_remote_code, use_safetensors=True

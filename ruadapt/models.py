@@ -90,13 +90,11 @@ def load_causal_lm(
     path = resolve_model(spec)
     try:
         if is_adapter_dir(path):
-            from peft import PeftModel
-
             base = AutoModelForCausalLM.from_pretrained(
                 resolve_model(adapter_base(path)), trust_remote_code=trust_remote_code, dtype=dtype
             )
             _match_vocab(base, path)
-            return PeftModel.from_pretrained(base, path).merge_and_unload()
+            return merge_adapter(base, path)
         return AutoModelForCausalLM.from_pretrained(
             path,
             trust_remote_code=trust_remote_code,
@@ -106,6 +104,18 @@ def load_causal_lm(
         )
     except OSError as exc:
         raise UserError(f"cannot load model {spec}: {exc}".splitlines()[0]) from None
+
+
+def merge_adapter(base: Any, adapter_path: str) -> Any:
+    """Merge a saved adapter into ``base`` and return a trainable standalone model.
+
+    PEFT loads adapters for inference and freezes every weight; the merged model keeps those
+    flags, so a method trained on it (KTO after a LoRA SFT stage) would have nothing to train.
+    """
+    from peft import PeftModel
+
+    model = PeftModel.from_pretrained(base, adapter_path).merge_and_unload()
+    return model.requires_grad_(True)
 
 
 def _has_safetensors(path: str) -> bool | None:

@@ -172,3 +172,15 @@ def test_adapter_composes_with_other_methods(method, kind, tiny_model, tiny_data
     )
     assert (out / "adapter_model.safetensors").is_file()
     assert json.loads((out / "run.json").read_text())["adapter"] == "lora"
+
+
+def test_a_full_method_after_a_lora_stage_trains_the_merged_model(tiny_model, tiny_data, tmp_path):
+    """The demo chain: LoRA SFT, then KTO on its output (PEFT loads adapters frozen)."""
+    from ruadapt.models import load_causal_lm
+
+    sft = check_method_contract("lora", tiny_model, tiny_data("chat", 4), tmp_path / "sft")
+    merged = load_causal_lm(str(sft))
+    assert all(p.requires_grad for p in merged.parameters())
+    kto = check_method_contract("kto", str(sft), tiny_data("binary", 4), tmp_path / "kto")
+    assert (kto / "model.safetensors").is_file()
+    assert any(m.get("loss") is not None for m in metrics(kto))
