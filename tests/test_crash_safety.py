@@ -21,39 +21,35 @@ def _metrics(out: Path) -> list[dict]:
     return [json.loads(x) for x in (out / "metrics.jsonl").read_text().splitlines() if x]
 
 
-def test_sigkill_after_first_checkpoint_then_resume(tiny_model, tiny_data, tmp_path):
-    out = tmp_path / "run"
-    data = tiny_data("chat", n=16)
-    args = [
-        "run",
-        "--plugin",
-        "sft",
-        "--model",
-        tiny_model,
-        "--data",
-        data,
-        "-o",
-        str(out),
-        "--max-steps",
-        "40",
-        "--set",
-        "save_steps=2",
-        "--set",
-        "logging_steps=1",
-        "--set",
-        "batch_size=1",
+def _sft_args(model: str, data: str, out: Path) -> list[str]:
+    """A 40-step SFT run with a checkpoint every 2 steps: long enough to interrupt."""
+    sets = ("save_steps=2", "logging_steps=1", "batch_size=1")
+    return [
+        *("run", "--plugin", "sft", "--model", model, "--data", data, "-o", str(out)),
+        *("--max-steps", "40"),
+        *(x for s in sets for x in ("--set", s)),
     ]
-    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-    proc = subprocess.Popen(
-        _ruadapt(*args), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+
+
+def _start_until_first_checkpoint(args: list[str], out: Path, env: dict) -> subprocess.Popen:
+    """Start the run (stderr to ``out``.log: a pipe nobody reads could block it) and wait."""
+    with open(f"{out}.log", "w") as log:
+        proc = subprocess.Popen(_ruadapt(*args), env=env, stdout=subprocess.DEVNULL, stderr=log)
     first = out / "checkpoints" / "checkpoint-2" / "trainer_state.json"
     deadline = time.time() + 240
     while not first.exists() and proc.poll() is None and time.time() < deadline:
         time.sleep(0.02)
+    assert first.exists(), "the run never wrote its first checkpoint"
+    return proc
+
+
+def test_sigkill_after_first_checkpoint_then_resume(tiny_model, tiny_data, tmp_path):
+    out = tmp_path / "run"
+    args = _sft_args(tiny_model, tiny_data("chat", n=16), out)
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    proc = _start_until_first_checkpoint(args, out, env)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    assert first.exists(), "the run never wrote its first checkpoint"
     assert not (out / "run.json").exists(), "a killed run must not look complete"
 
     done = subprocess.run(_ruadapt(*args, "--resume"), env=env, capture_output=True, text=True)
@@ -62,6 +58,20 @@ def test_sigkill_after_first_checkpoint_then_resume(tiny_model, tiny_data, tmp_p
     assert json.loads((out / "run.json").read_text())["status"] == "complete"
     steps = [m["step"] for m in _metrics(out) if "loss" in m]
     assert steps == list(range(1, 41)), "each step logged exactly once across kill and resume"
+
+
+def test_ctrl_c_stops_with_one_line_saying_how_to_resume(tiny_model, tiny_data, tmp_path):
+    out = tmp_path / "run"
+    args = _sft_args(tiny_model, tiny_data("chat", n=16), out)
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    proc = _start_until_first_checkpoint(args, out, env)
+    proc.send_signal(signal.SIGINT)
+    proc.wait(timeout=120)
+    stderr = Path(f"{out}.log").read_text()
+    assert proc.returncode == 1
+    assert "interrupted; to continue, rerun the same command with --resume" in stderr
+    assert "Traceback" not in stderr
+    assert not (out / "run.json").exists(), "an interrupted run must not look complete"
 
 
 def test_resume_without_checkpoint_is_a_clear_error(tiny_model, tiny_data, tmp_path):
