@@ -21,38 +21,42 @@ def _metrics(out: Path) -> list[dict]:
     return [json.loads(x) for x in (out / "metrics.jsonl").read_text().splitlines() if x]
 
 
-def _sft_args(model: str, data: str, out: Path) -> list[str]:
-    """A 40-step SFT run with a checkpoint every 2 steps: long enough to interrupt."""
+ENV = {**os.environ, "HF_HUB_OFFLINE": "1"}
+
+
+@pytest.fixture
+def interrupted_run(tiny_model, tiny_data, tmp_path):
+    """A 40-step SFT run (checkpoint every 2 steps), running past its first checkpoint.
+
+    Yields (output dir, its command-line arguments, the process); stderr goes to a file, since
+    a pipe nobody reads could block the run.
+    """
+    out = tmp_path / "run"
     sets = ("save_steps=2", "logging_steps=1", "batch_size=1")
-    return [
-        *("run", "--plugin", "sft", "--model", model, "--data", data, "-o", str(out)),
-        *("--max-steps", "40"),
+    args = [
+        *("run", "--plugin", "sft", "--model", tiny_model, "--data", tiny_data("chat", n=16)),
+        *("-o", str(out), "--max-steps", "40"),
         *(x for s in sets for x in ("--set", s)),
     ]
-
-
-def _start_until_first_checkpoint(args: list[str], out: Path, env: dict) -> subprocess.Popen:
-    """Start the run (stderr to ``out``.log: a pipe nobody reads could block it) and wait."""
     with open(f"{out}.log", "w") as log:
-        proc = subprocess.Popen(_ruadapt(*args), env=env, stdout=subprocess.DEVNULL, stderr=log)
+        proc = subprocess.Popen(_ruadapt(*args), env=ENV, stdout=subprocess.DEVNULL, stderr=log)
     first = out / "checkpoints" / "checkpoint-2" / "trainer_state.json"
     deadline = time.time() + 240
     while not first.exists() and proc.poll() is None and time.time() < deadline:
         time.sleep(0.02)
     assert first.exists(), "the run never wrote its first checkpoint"
-    return proc
+    yield out, args, proc
+    if proc.poll() is None:
+        proc.kill()
 
 
-def test_sigkill_after_first_checkpoint_then_resume(tiny_model, tiny_data, tmp_path):
-    out = tmp_path / "run"
-    args = _sft_args(tiny_model, tiny_data("chat", n=16), out)
-    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-    proc = _start_until_first_checkpoint(args, out, env)
+def test_sigkill_after_first_checkpoint_then_resume(interrupted_run):
+    out, args, proc = interrupted_run
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert not (out / "run.json").exists(), "a killed run must not look complete"
 
-    done = subprocess.run(_ruadapt(*args, "--resume"), env=env, capture_output=True, text=True)
+    done = subprocess.run(_ruadapt(*args, "--resume"), env=ENV, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "resuming from" in done.stdout
     assert json.loads((out / "run.json").read_text())["status"] == "complete"
@@ -60,11 +64,8 @@ def test_sigkill_after_first_checkpoint_then_resume(tiny_model, tiny_data, tmp_p
     assert steps == list(range(1, 41)), "each step logged exactly once across kill and resume"
 
 
-def test_ctrl_c_stops_with_one_line_saying_how_to_resume(tiny_model, tiny_data, tmp_path):
-    out = tmp_path / "run"
-    args = _sft_args(tiny_model, tiny_data("chat", n=16), out)
-    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-    proc = _start_until_first_checkpoint(args, out, env)
+def test_ctrl_c_stops_with_one_line_saying_how_to_resume(interrupted_run):
+    out, _, proc = interrupted_run
     proc.send_signal(signal.SIGINT)
     proc.wait(timeout=120)
     stderr = Path(f"{out}.log").read_text()
@@ -121,7 +122,7 @@ def test_two_cpu_processes_train_one_model(tiny_model, tiny_data, tmp_path):
         capture_output=True,
         text=True,
         timeout=300,
-        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+        env=ENV,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     log = result.stdout + result.stderr
