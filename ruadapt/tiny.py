@@ -5,7 +5,7 @@ bundled corpora: a byte-level BPE tokenizer trained mostly on English (with a li
 Russian, like real English-centric models) and a ~2.5M-parameter causal LM pretrained for a
 few hundred steps. ``--model tiny`` anywhere means the cached default build.
 
-    ruadapt tiny-model --output out/tiny --steps 300
+    ruadapt tiny-model --output out/tiny --steps 200
 """
 
 from __future__ import annotations

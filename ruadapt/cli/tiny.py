@@ -6,13 +6,15 @@ import json
 
 import typer
 
+from ruadapt.tiny import DEFAULT_STEPS
+
 
 def tiny_model(
     output: str | None = typer.Option(
         None, "--output", "-o", help="Write here (default: the cache)."
     ),
     steps: int = typer.Option(
-        300, "--steps", help="Pretraining steps (0: random init, for tests)."
+        DEFAULT_STEPS, "--steps", help="Pretraining steps (0: random init, for tests)."
     ),
     seed: int = typer.Option(0, "--seed", help="Random seed."),
 ) -> None:
