@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import sys
+import warnings
 
 import typer
 
@@ -90,6 +91,11 @@ def main(argv: list[str] | None = None) -> None:
     """Console-script entry point."""
     argv = list(sys.argv[1:] if argv is None else argv)
     _scan_argv(argv)
+    if not _state["debug"]:
+        # TRL 1.16 reads a property transformers 5 deprecated, once per trainer: noise to a user.
+        warnings.filterwarnings(
+            "ignore", message=".*is_gradient_checkpointing", category=FutureWarning
+        )
     try:
         build_app()
         app(args=argv, prog_name="ruadapt", standalone_mode=True)
