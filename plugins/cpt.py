@@ -119,7 +119,8 @@ def train(run, config: CPTConfig) -> None:
         freeze_all_but_embeddings(model, rows)
         trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
         run.extra["trainable_parameters"] = trainable
-        print(f"cpt: training embeddings only ({trainable:,} parameters)")
+        rows_note = f"; rows below {rows:,} stay as they were" if rows is not None else ""
+        print(f"cpt: now training the embeddings only ({trainable:,} parameters{rows_note})")
     texts = held_out_texts(config.bpc_texts, config.bpc_data) if config.bpc_texts else {}
     before = measure_bpc(run, texts) if texts else {}
     kwargs = run.training_arguments()
