@@ -1,6 +1,6 @@
 """Generate ``docs/cli.md`` from the Typer app, so the reference cannot drift.
 
-    python -m ruadapt.cli._docs > docs/cli.md
+python -m ruadapt.cli._docs > docs/cli.md
 """
 
 from __future__ import annotations
