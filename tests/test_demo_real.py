@@ -39,7 +39,7 @@ def test_recipe_chains_the_stages_the_issue_asks_for(tmp_path):
     extend = steps["extend"][1]
     assert extend["corpus"].startswith("razdel-ru") and extend["model"] == "smollm2"
     cpt = steps["cpt"][1]
-    assert cpt["train"] == "embeddings" and cpt["new_rows_only"] is True
+    assert cpt["train"] == "all" and not cpt.get("new_rows_only")
     assert cpt["data"].startswith("razdel-ru") and "heldout" not in cpt["data"]
     assert cpt["model"] == str(tmp_path / "extend")
     assert steps["eval-cpt"][1]["model"] == str(tmp_path / "cpt")
