@@ -18,6 +18,7 @@ from typing import Any
 from ruadapt_evals.context import EvalContext, EvalOptions
 from ruadapt_evals.data import LANGUAGES, PromptPair
 
+from ruadapt.config import coerce
 from ruadapt.errors import UserError
 
 SCHEMA_VERSION = 1
@@ -71,37 +72,20 @@ def check_output(output: str | Path, overwrite: bool) -> Path:
 
 
 def make_options(options: dict[str, Any]) -> EvalOptions:
-    """:class:`EvalOptions` from keyword options; an unknown one fails with a suggestion."""
+    """:class:`EvalOptions` from keyword options, typed by ``ruadapt.config.coerce`` (recipe
+    ``--set`` values arrive as strings); an unknown one fails with a suggestion."""
     import difflib
-    from dataclasses import fields
+    import typing
 
-    types = {f.name: str(f.type) for f in fields(EvalOptions)}
+    types = typing.get_type_hints(EvalOptions)
     values = {}
     for key, value in options.items():
         if key not in types:
             close = difflib.get_close_matches(key, list(types), n=1, cutoff=0.6)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise UserError(f"unknown eval option {key!r}{hint}")
-        values[key] = _coerce(key, value, types[key])
+        values[key] = coerce(key, value, types[key])
     return EvalOptions(**values)
-
-
-def _coerce(key: str, value: Any, kind: str) -> Any:
-    """Recipe ``--set`` values arrive as strings: turn them into the option's type."""
-    if value is None or (value == "" and "None" in kind):
-        return None
-    if kind.startswith("int"):
-        if isinstance(value, bool):
-            raise UserError(f"eval option {key!r} must be a whole number, got {value!r}")
-        try:
-            return int(value)
-        except (TypeError, ValueError):
-            raise UserError(f"eval option {key!r} must be a whole number, got {value!r}") from None
-    if kind == "bool" and isinstance(value, str):
-        if value.lower() not in ("true", "false", "1", "0", "yes", "no"):
-            raise UserError(f"eval option {key!r} must be true or false, got {value!r}")
-        return value.lower() in ("true", "1", "yes")
-    return value
 
 
 def side_report(result: dict[str, Any]) -> dict[str, Any]:
