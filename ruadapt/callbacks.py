@@ -8,6 +8,7 @@ and ``tokens_per_second`` — whether or not the trainer counts tokens itself.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from transformers import TrainerCallback
@@ -20,7 +21,7 @@ PARAMETER_KEYS = ("trainable_parameters", "total_parameters")
 def count_batch_tokens(batch: Any) -> int:
     """Tokens a model reads in a collated batch: the ones of every ``*attention_mask`` (padding
     excluded; a preference batch has one per answer side), else every ``input_ids`` entry."""
-    if not isinstance(batch, dict):
+    if not isinstance(batch, Mapping):  # a dict, or transformers' BatchEncoding
         return 0
     masks = [v for k, v in batch.items() if k.endswith("attention_mask") and hasattr(v, "sum")]
     if masks:
