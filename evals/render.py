@@ -12,7 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from ruadapt_evals.data import LANGUAGES
-from ruadapt_evals.tables import SPREAD_NOTE, examples, headline_rows, paired_rows, task_rows
+from ruadapt_evals.tables import (
+    INTERVAL_NOTE,
+    SPREAD_NOTE,
+    examples,
+    headline_rows,
+    paired_rows,
+    task_rows,
+)
 
 
 def _json_safe(value: Any) -> Any:
@@ -69,6 +76,8 @@ def markdown(report: dict[str, Any], plot_files: list[str] | None = None) -> str
         "model/baseline compares the two models per language.",
         "",
         md_table(headers, rows),
+        "",
+        INTERVAL_NOTE,
         "",
     ]
     for name in plot_files or []:

@@ -19,7 +19,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from ruadapt.models import cache_dir
+from ruadapt.cache import cache_dir
 
 BUILD_VERSION = 1  # bump when the recipe below changes, so caches rebuild
 DEFAULT_STEPS = 200
