@@ -11,6 +11,7 @@ from typing import Any
 
 from ruadapt_evals.data import LANGUAGES
 from ruadapt_evals.tables import (
+    INTERVAL_NOTE,
     SPREAD_NOTE,
     examples,
     headline_rows,
@@ -132,6 +133,7 @@ def html_page(report: dict[str, Any], plots: dict[str, str] | None = None) -> st
         "<h2>At a glance</h2><p class='note'>ru/en &gt; 1: Russian is higher than English on the "
         "same content (for ↓ metrics that is worse). model/baseline compares the two models.</p>"
         + table(headers, rows)
+        + f"<p class='note'>{escape(INTERVAL_NOTE)}</p>"
         + figures
         + task_sections(report)
         + (f"<h2>Example generations</h2>{shown}" if shown else "")

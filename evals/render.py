@@ -13,6 +13,7 @@ from typing import Any
 
 from ruadapt_evals.data import LANGUAGES
 from ruadapt_evals.tables import (
+    INTERVAL_NOTE,
     SPREAD_NOTE,
     examples,
     headline_rows,
@@ -61,6 +62,8 @@ def markdown(report: dict[str, Any], plot_files: list[str] | None = None) -> str
         "model/baseline compares the two models per language.",
         "",
         md_table(headers, rows),
+        "",
+        INTERVAL_NOTE,
         "",
     ]
     for name in plot_files or []:

@@ -95,11 +95,26 @@ def side_report(result: dict[str, Any]) -> dict[str, Any]:
     side = {k: v for k, v in result.items() if k != "paired"}
     if all(isinstance(result.get(lang), dict) for lang in LANGUAGES):
         side["ratios"] = {"ru_en": ratios(result["ru"], result["en"])}
+    _add_intervals(side)
     return side
+
+
+def _add_intervals(entry: dict[str, Any]) -> None:
+    """``ci`` ({metric: [lo, hi]}, bootstrap 95%) beside each language's values that keep
+    ``per_item`` lists (see ``ruadapt_evals.intervals``)."""
+    from ruadapt_evals.intervals import side_intervals
+
+    for lang in LANGUAGES:
+        values = entry.get(lang)
+        if isinstance(values, dict) and "per_item" in values:
+            ci = side_intervals(values["per_item"])
+            if ci:
+                values["ci"] = ci
 
 
 def task_report(name: str, summary: str, results: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """Combine the model's and baseline's results of one task (ratios, paired comparisons)."""
+    from ruadapt_evals.intervals import paired_differences
     from ruadapt_evals.metrics import ratios
 
     entry: dict[str, Any] = {"summary": summary}
@@ -121,6 +136,15 @@ def task_report(name: str, summary: str, results: dict[str, dict[str, Any]]) -> 
             versus["ru_en"] = ratios(model["ratios"]["ru_en"], baseline["ratios"]["ru_en"])
         if "paired" in results["model"]:
             versus["paired"] = results["model"]["paired"]
+            _add_intervals(versus["paired"])
+        differences = {
+            lang: paired_differences(model[lang].get("per_item"), baseline[lang].get("per_item"))
+            for lang in LANGUAGES
+            if isinstance(model.get(lang), dict) and isinstance(baseline.get(lang), dict)
+        }
+        if any(differences.values()):
+            # model minus baseline over the same items; excludes_zero marks a real difference
+            versus["differences"] = {k: v for k, v in differences.items() if v}
         entry["model_vs_baseline"] = versus
     return entry
 
