@@ -49,9 +49,9 @@ class MetricsCallback(TrainerCallback):
     def _log_parameters(self, model: Any) -> None:
         extra = self.run.extra
         if not all(key in extra for key in PARAMETER_KEYS) and model is not None:
-            from ruadapt.models import count_parameters
-
-            extra["trainable_parameters"], extra["total_parameters"] = count_parameters(model)
+            params = list(model.parameters())
+            extra["trainable_parameters"] = sum(p.numel() for p in params if p.requires_grad)
+            extra["total_parameters"] = sum(p.numel() for p in params)
         if all(key in extra for key in PARAMETER_KEYS):
             self.run.log({key: extra[key] for key in PARAMETER_KEYS}, step=0)
             self.run._parameters_logged = True  # one line even if a method trains twice
