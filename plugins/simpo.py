@@ -56,7 +56,7 @@ def train(run: Any, config: SimPOConfig) -> None:
         warnings.simplefilter("ignore")
         from trl.experimental.cpo import CPOConfig, CPOTrainer
 
-    from ruadapt_plugins._trl import count_tokens, fit, trl_args
+    from ruadapt_plugins._trl import fit, trl_args
 
     from ruadapt.completions import render_preferences
 
@@ -82,7 +82,6 @@ def train(run: Any, config: SimPOConfig) -> None:
         processing_class=tokenizer,
         callbacks=[run.callback()],
     )
-    count_tokens(trainer, ("chosen_attention_mask", "rejected_attention_mask"))
     run.extra["simpo_gamma"] = config.margin
     fit(run, trainer)
 
