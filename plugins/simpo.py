@@ -1,7 +1,7 @@
 """SimPO: simple preference optimisation, length-normalised and without a reference model.
 
-    ruadapt run --plugin simpo --model out/sft --data ru-prefs -o out/simpo
-    ruadapt run --plugin simpo --model out/sft --data ru-prefs --beta 2.5 --gamma-beta-ratio 0.4
+    ruadapt run --method simpo --model out/sft --data ru-prefs -o out/simpo
+    ruadapt run --method simpo --model out/sft --data ru-prefs --beta 2.5 --gamma-beta-ratio 0.4
 
 Reward ``r(x, y) = beta / |y| * sum_i log pi(y_i | x, y_<i)`` (the *average* log-probability
 of the response tokens, scaled), loss ``-log sigmoid(r_w - r_l - gamma)``. No reference model
