@@ -16,7 +16,9 @@ from ruadapt_evals.tables import (
     examples,
     headline_rows,
     paired_rows,
+    subtitle,
     task_rows,
+    title,
 )
 
 CSS = """
@@ -117,8 +119,6 @@ PLOT_TITLES = {"languages": "Russian vs English", "ratios": "Russian/English rat
 
 def html_page(report: dict[str, Any], plots: dict[str, str] | None = None) -> str:
     """The full page; ``plots`` as made by :func:`report_plots` (made here when None)."""
-    from ruadapt_evals.render import subtitle, title
-
     plots = report_plots(report) if plots is None else plots
     if "error" in plots:
         figures = f"<p class='skip'>plots unavailable: {escape(plots['error'])}</p>"

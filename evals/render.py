@@ -18,7 +18,9 @@ from ruadapt_evals.tables import (
     examples,
     headline_rows,
     paired_rows,
+    subtitle,
     task_rows,
+    title,
 )
 
 
@@ -47,22 +49,6 @@ def md_table(headers: list[str], rows: list[list[str]]) -> str:
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
     lines += ["| " + " | ".join(md_cell(c) for c in row) + " |" for row in rows]
     return "\n".join(lines)
-
-
-def title(report: dict[str, Any]) -> str:
-    name = report["model"]["name"]
-    base = report.get("baseline")
-    return f"ruadapt eval: {name}" + (f" vs baseline {base['name']}" if base else "")
-
-
-def subtitle(report: dict[str, Any]) -> str:
-    env, prompts = report["environment"], report["config"]["prompts"]
-    return (
-        f"{report['created']} · {env['device']} ({env['cpu']}, {env['torch_threads']} threads"
-        + (f", {env['gpu']}" if env.get("gpu") else "")
-        + f") · torch {env['torch']} · transformers {env['transformers']} · "
-        f"{prompts['count']} prompts from {prompts['source']} · {report['seconds']['total']:.0f} s"
-    )
 
 
 def markdown(report: dict[str, Any], plot_files: list[str] | None = None) -> str:

@@ -36,6 +36,22 @@ INTERVAL_NOTE = (
 )
 
 
+def title(report: dict[str, Any]) -> str:
+    name = report["model"]["name"]
+    base = report.get("baseline")
+    return f"ruadapt eval: {name}" + (f" vs baseline {base['name']}" if base else "")
+
+
+def subtitle(report: dict[str, Any]) -> str:
+    env, prompts = report["environment"], report["config"]["prompts"]
+    return (
+        f"{report['created']} · {env['device']} ({env['cpu']}, {env['torch_threads']} threads"
+        + (f", {env['gpu']}" if env.get("gpu") else "")
+        + f") · torch {env['torch']} · transformers {env['transformers']} · "
+        f"{prompts['count']} prompts from {prompts['source']} · {report['seconds']['total']:.0f} s"
+    )
+
+
 def fmt(value: Any) -> str:
     """Compact numbers: 3 significant digits, thousands without decimals, '-' for missing."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
