@@ -8,6 +8,10 @@ import math
 
 import pytest
 import torch
+from ruadapt_plugins.transfer.align import align, byte_ends, char_starts, segments
+from ruadapt_plugins.transfer.loop import student_losses
+from ruadapt_plugins.transfer.losses import chunk_loss, hidden_loss
+from ruadapt_plugins.transfer.teacher import build_shards, load_shard
 from test_tokenizer_extend import (
     ENGLISH_PARAGRAPHS,
     RUSSIAN_PARAGRAPHS,
@@ -18,10 +22,6 @@ from test_tokenizer_extend import (
 from ruadapt.errors import UserError
 from ruadapt.runner import is_complete, run
 from ruadapt.tokenizer.extend import extend_tokenizer
-from ruadapt_plugins.transfer.align import align, byte_ends, char_starts, segments
-from ruadapt_plugins.transfer.losses import chunk_loss, hidden_loss
-from ruadapt_plugins.transfer.loop import student_losses
-from ruadapt_plugins.transfer.teacher import build_shards, load_shard
 
 TRICKY = [
     "Ёжик и ёлка: всё ещё «ёмко»!!! ...?!",
