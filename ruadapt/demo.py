@@ -142,7 +142,7 @@ def summarize(report_path: Path) -> dict[str, Any]:
 
 
 def format_summary(summary: dict[str, Any]) -> str:
-    from ruadapt.cli._format import table
+    from ruadapt.text_table import table
 
     def fmt(value: float | None) -> str:
         return "n/a" if value is None else f"{value:.2f}"
@@ -327,7 +327,7 @@ def _check(value: float | None, target: float, op: str) -> dict[str, Any]:
 
 def format_real_summary(summary: dict[str, Any]) -> str:
     """The before/after table and the targets, as printed by ``ruadapt demo --real``."""
-    from ruadapt.cli._format import table
+    from ruadapt.text_table import table
 
     def fmt(value: float | None) -> str:
         return "n/a" if value is None else f"{value:.3f}" if abs(value) < 10 else f"{value:.1f}"

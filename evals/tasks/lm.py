@@ -35,7 +35,11 @@ def run(ctx: Any) -> dict[str, Any]:
         result[lang] = score.summary()
         window = {"window": result[lang].pop("window"), "stride": result[lang].pop("stride")}
         # per-item bits and characters: the bootstrap intervals resample these
-        result[lang]["items"] = {"bits": list(score.text_bits), "chars": list(score.text_chars)}
+        result[lang]["per_item"] = {
+            "bits": list(score.text_bits),
+            "chars": list(score.text_chars),
+            "bytes": list(score.text_bytes),
+        }
     with_refs = all(p.ru_reference and p.en_reference for p in ctx.prompts)
     result["settings"] = {"texts": "references" if with_refs else "prompts", **window}
     return result

@@ -21,8 +21,8 @@ def list_plugins(
     if ctx.invoked_subcommand is not None:
         return
     from ruadapt.cli import registry
-    from ruadapt.cli._format import table
     from ruadapt.plugins_info import describe_plugins, failed_plugins
+    from ruadapt.text_table import table
 
     reg = registry()
     rows = describe_plugins(reg, include_builtin=not third_party)
