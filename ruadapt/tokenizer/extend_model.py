@@ -275,7 +275,7 @@ def _append_card(card: Path, stats: dict[str, Any]) -> None:
         lines.append(f"- English texts with identical token ids: {stats['en_identical_share']:.1%}")
     lines += [
         "",
-        "Train the new embeddings next: `ruadapt run --plugin cpt --model THIS_DIR "
+        "Train the new embeddings next: `ruadapt run --method cpt --model THIS_DIR "
         "--data ru-corpus` (train=embeddings).",
     ]
     with open(card, "a", encoding="utf-8") as fh:
