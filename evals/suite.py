@@ -18,6 +18,7 @@ from typing import Any
 from ruadapt_evals.context import EvalContext, EvalOptions
 from ruadapt_evals.data import LANGUAGES, PromptPair
 
+from ruadapt.config import coerce
 from ruadapt.errors import UserError
 
 SCHEMA_VERSION = 1
@@ -71,37 +72,20 @@ def check_output(output: str | Path, overwrite: bool) -> Path:
 
 
 def make_options(options: dict[str, Any]) -> EvalOptions:
-    """:class:`EvalOptions` from keyword options; an unknown one fails with a suggestion."""
+    """:class:`EvalOptions` from keyword options, typed by ``ruadapt.config.coerce`` (recipe
+    ``--set`` values arrive as strings); an unknown one fails with a suggestion."""
     import difflib
-    from dataclasses import fields
+    import typing
 
-    types = {f.name: str(f.type) for f in fields(EvalOptions)}
+    types = typing.get_type_hints(EvalOptions)
     values = {}
     for key, value in options.items():
         if key not in types:
             close = difflib.get_close_matches(key, list(types), n=1, cutoff=0.6)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise UserError(f"unknown eval option {key!r}{hint}")
-        values[key] = _coerce(key, value, types[key])
+        values[key] = coerce(key, value, types[key])
     return EvalOptions(**values)
-
-
-def _coerce(key: str, value: Any, kind: str) -> Any:
-    """Recipe ``--set`` values arrive as strings: turn them into the option's type."""
-    if value is None or (value == "" and "None" in kind):
-        return None
-    if kind.startswith("int"):
-        if isinstance(value, bool):
-            raise UserError(f"eval option {key!r} must be a whole number, got {value!r}")
-        try:
-            return int(value)
-        except (TypeError, ValueError):
-            raise UserError(f"eval option {key!r} must be a whole number, got {value!r}") from None
-    if kind == "bool" and isinstance(value, str):
-        if value.lower() not in ("true", "false", "1", "0", "yes", "no"):
-            raise UserError(f"eval option {key!r} must be true or false, got {value!r}")
-        return value.lower() in ("true", "1", "yes")
-    return value
 
 
 def side_report(result: dict[str, Any]) -> dict[str, Any]:
@@ -111,11 +95,26 @@ def side_report(result: dict[str, Any]) -> dict[str, Any]:
     side = {k: v for k, v in result.items() if k != "paired"}
     if all(isinstance(result.get(lang), dict) for lang in LANGUAGES):
         side["ratios"] = {"ru_en": ratios(result["ru"], result["en"])}
+    _add_intervals(side)
     return side
+
+
+def _add_intervals(entry: dict[str, Any]) -> None:
+    """``ci`` ({metric: [lo, hi]}, bootstrap 95%) beside each language's values that keep
+    ``per_item`` lists (see ``ruadapt_evals.intervals``)."""
+    from ruadapt_evals.intervals import side_intervals
+
+    for lang in LANGUAGES:
+        values = entry.get(lang)
+        if isinstance(values, dict) and "per_item" in values:
+            ci = side_intervals(values["per_item"])
+            if ci:
+                values["ci"] = ci
 
 
 def task_report(name: str, summary: str, results: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """Combine the model's and baseline's results of one task (ratios, paired comparisons)."""
+    from ruadapt_evals.intervals import paired_differences, timing_differences
     from ruadapt_evals.metrics import ratios
 
     entry: dict[str, Any] = {"summary": summary}
@@ -137,6 +136,18 @@ def task_report(name: str, summary: str, results: dict[str, dict[str, Any]]) -> 
             versus["ru_en"] = ratios(model["ratios"]["ru_en"], baseline["ratios"]["ru_en"])
         if "paired" in results["model"]:
             versus["paired"] = results["model"]["paired"]
+            _add_intervals(versus["paired"])
+        differences = {
+            lang: {
+                **paired_differences(model[lang].get("per_item"), baseline[lang].get("per_item")),
+                **timing_differences(model[lang], baseline[lang]),
+            }
+            for lang in LANGUAGES
+            if isinstance(model.get(lang), dict) and isinstance(baseline.get(lang), dict)
+        }
+        if any(differences.values()):
+            # model minus baseline over the same items; excludes_zero marks a real difference
+            versus["differences"] = {k: v for k, v in differences.items() if v}
         entry["model_vs_baseline"] = versus
     return entry
 
@@ -155,6 +166,27 @@ def run_task(task: Any, ctx: EvalContext) -> tuple[dict[str, Any], float]:
     if not isinstance(result, dict):
         result = {"skipped": f"error: task returned {type(result).__name__}, not a dict"}
     return result, time.perf_counter() - start
+
+
+def isolated_speed(
+    contexts: dict[str, EvalContext], pairs: list[PromptPair], opts: EvalOptions
+) -> tuple[dict[str, dict[str, Any]], dict[str, float]]:
+    """The speed task for model and baseline, each in its own process, interleaved; an error
+    becomes a skipped entry for both sides, as a task's crash does."""
+    from ruadapt_evals.speed_isolated import interleaved_speed
+
+    start = time.perf_counter()
+    specs = {"model": contexts["model"].spec, "baseline": contexts["baseline"].spec}
+    try:
+        results = interleaved_speed(specs, pairs, opts, log=contexts["model"].log)
+    except UserError:
+        raise
+    except Exception as exc:
+        contexts["model"].log(f"task speed failed: {exc}")
+        error = {"skipped": f"error: {type(exc).__name__}: {str(exc).splitlines()[0]}"}
+        results = {"model": error, "baseline": dict(error)}
+    elapsed = round(time.perf_counter() - start, 2)
+    return results, {"model": elapsed, "baseline": elapsed}
 
 
 def evaluate(
@@ -201,13 +233,19 @@ def evaluate(
     results: dict[str, dict[str, Any]] = {name: {} for name in names}
     seconds: dict[str, dict[str, float]] = {name: {} for name in names}
     described: dict[str, Any] = {}
+    isolated = "speed" in names and baseline is not None and opts.speed_isolation == "process"
+    if isolated:
+        # each side in its own process, repeats interleaved (ruadapt_evals.speed_isolated)
+        results["speed"], seconds["speed"] = isolated_speed(contexts, pairs, opts)
     # one model at a time (baseline first, so its answers are cached for paired tasks):
-    # two large models need not fit in memory together, and speed is measured alone
+    # two large models need not fit in memory together
     for role in ("baseline", "model"):
         if role not in contexts:
             continue
         ctx = contexts[role]
         for name in names:
+            if isolated and name == "speed":
+                continue
             results[name][role], seconds[name][role] = run_task(registry.eval_task(name), ctx)
         described[role] = describe_model(ctx)
         ctx.release()
