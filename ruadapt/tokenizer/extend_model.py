@@ -155,8 +155,9 @@ def extend_model(
     returns the statistics without loading the model or writing anything.
     """
     from ruadapt.models import load_causal_lm, resolve_model
+    from ruadapt.tokenizer.card import save_extension_card
     from ruadapt.tokenizer.embeddings import INITS, resize_and_init_embeddings
-    from ruadapt.tokenizer.extend import extend_tokenizer, save_extension_card
+    from ruadapt.tokenizer.extend import extend_tokenizer
 
     new_tokens = _as_int("new_tokens", new_tokens, 0)
     if pad_to_multiple_of is not None:
