@@ -242,3 +242,28 @@ def test_plugin_declaring_another_ruadapt_version_gets_a_warning(tmp_path, monke
     plugins = load_plugins()
     assert "declares ruadapt<0.1 but ruadapt 0.1.0 is installed" in plugins.warnings["old"]
     assert "old-lm" in collect(plugins).methods  # still usable: a warning, not a failure
+
+
+def test_plugin_raising_in_register_commands_is_reported_not_fatal():
+    import typer
+
+    from ruadapt.registry import add_commands
+
+    class Crashing:
+        @ruadapt.hookimpl
+        def register_commands(self, app):
+            raise RuntimeError("no CLI today")
+
+    class Fine:
+        @ruadapt.hookimpl
+        def register_commands(self, app):
+            @app.command("fine")
+            def fine() -> None:
+                pass
+
+    plugins = load_plugins(entry_points=False, objects={"crashing": Crashing(), "fine": Fine()})
+    registry = collect(plugins)
+    app = typer.Typer()
+    add_commands(registry, app)
+    assert "register_commands raised RuntimeError: no CLI today" in plugins.failures["crashing"]
+    assert [c.name for c in app.registered_commands] == ["fine"]
