@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ruadapt.errors import UserError
-from ruadapt.runner import is_complete, latest_checkpoint, write_atomic
+from ruadapt.outputs import is_complete, latest_checkpoint, write_atomic
 
 STATE_FILE = "pipeline.json"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")

@@ -1,10 +1,28 @@
-"""Running one method: the output-directory contract every method gets for free.
+"""Running one method: ``ruadapt run`` from the command line to a finished output folder.
 
-The runner, not the plugin, owns the output directory: it refuses to clobber one, writes
-``config.yaml`` first, appends ``metrics.jsonl`` as the method logs, saves the model (or
-adapter) with its tokenizer in safetensors, and marks the directory complete last
-(``run.json``), so a crashed run never looks finished. Checkpoints live in
-``checkpoints/`` and ``--resume`` continues from the latest complete one.
+The life of ``ruadapt run --method dpo --model M --data D -o OUT``, step by step:
+
+1. ``ruadapt/cli/run.py`` parses the command line and calls ``configure`` and ``run_method``
+   here (``run`` is the same for library users and ``ruadapt/pipeline.py``).
+2. ``configure`` looks the method and adapter up in the registry (``ruadapt/registry.py``,
+   filled from entry points by ``ruadapt/plugins.py``) and merges recipe YAML, ``--set``
+   pairs and flags into one config (``ruadapt/config.py``): the common ``RunConfig`` and the
+   method's own dataclass, checked before anything loads.
+3. ``run_method`` checks the paths and the machine (``ruadapt/hardware.py``), starts the
+   processes of a multi-process run (``ruadapt/distributed.py``) and prepares the output
+   folder: no clobbering, ``config.yaml`` first, ``metrics.jsonl`` reset or trimmed for
+   ``--resume`` (``ruadapt/outputs.py``).
+4. ``run_method`` loads and checks the data (``Run.load_data`` -> ``ruadapt/data/load.py``:
+   read, detect the format, validate, convert to the method's data kind, split), so a data
+   mistake fails here, before any model loads.
+5. The method's ``train(run, config)`` (``plugins/<name>.py``, or a third party's) trains
+   ``run.model``: the model and tokenizer load on first use (``ruadapt/models.py``), the
+   adapter wraps the model (``plugins/lora.py``); it logs through ``run.log`` or
+   ``run.callback()`` (``ruadapt/callbacks.py``) into ``metrics.jsonl``, and TRL trainers
+   get their arguments from ``run.training_arguments()``.
+6. ``finalize`` saves the model (or adapter) and tokenizer in safetensors, atomically, then
+   writes ``run.json``, the completion marker, last (``ruadapt/outputs.py``); a crashed run
+   never looks finished, and ``--resume`` continues from the latest checkpoint.
 """
 
 from __future__ import annotations
@@ -21,56 +39,169 @@ from typing import Any
 from ruadapt.config import ResolvedConfig
 from ruadapt.contracts import Adapter, Method
 from ruadapt.errors import UserError
+from ruadapt.outputs import (
+    CHECKPOINTS,
+    COMPLETE_MARKER,
+    CONFIG_FILE,
+    METRICS_FILE,
+    check_not_inside_inputs,
+    is_complete,
+    latest_checkpoint,
+    prepare_output,
+    start_output,
+    write_atomic,
+)
 from ruadapt.registry import Registry
 
-COMPLETE_MARKER = "run.json"
-METRICS_FILE = "metrics.jsonl"
-CONFIG_FILE = "config.yaml"
-CHECKPOINTS = "checkpoints"
+# The output contract lives in ruadapt/outputs.py; these names stay importable from here.
+__all__ = [
+    "CHECKPOINTS",
+    "COMPLETE_MARKER",
+    "CONFIG_FILE",
+    "METRICS_FILE",
+    "Run",
+    "configure",
+    "finalize",
+    "is_complete",
+    "latest_checkpoint",
+    "prepare_output",
+    "run",
+    "run_method",
+    "write_atomic",
+]
 
 
-def is_complete(directory: str | Path) -> bool:
-    """True when ``directory`` holds the finished output of a run."""
-    marker = Path(directory) / COMPLETE_MARKER
-    if not marker.is_file():
-        return False
+# ---- entry points ----------------------------------------------------------------------------
+
+
+def run(method: str, registry: Registry | None = None, **kwargs: Any) -> Path:
+    """Library entry point of ``ruadapt run``: configure, then run; returns the output dir."""
+    from ruadapt.registry import get_registry
+
+    registry = registry or get_registry()
+    return run_method(configure(method, registry, **kwargs), registry)
+
+
+def configure(
+    method: str,
+    registry: Registry,
+    *,
+    config_file: str | Path | None = None,
+    sets: list[str] | dict[str, Any] | None = None,
+    **flags: Any,
+) -> ResolvedConfig:
+    """Step 2: the full config of ``method`` from a recipe file, ``--set`` pairs and flags."""
+    from ruadapt.config import load_yaml, parse_set, resolve
+
+    yaml_values = load_yaml(config_file) if config_file else {}
+    if yaml_values.get("plugin") not in (None, method):
+        raise UserError(
+            f"{config_file}: recipe is for method {yaml_values['plugin']!r}, not {method!r}"
+        )
+    set_values = parse_set(sets) if isinstance(sets, list) else dict(sets or {})
+    record = registry.method(method)
+    adapter_name = (
+        flags.get("adapter")
+        or set_values.get("adapter")
+        or yaml_values.get("adapter")
+        or record.run_defaults.get("adapter")
+    )
+    adapter = registry.adapter(adapter_name) if adapter_name else None
+    return resolve(
+        method,
+        record.config,
+        run_defaults=record.run_defaults,
+        adapter_config=adapter.config if adapter else None,
+        yaml_values=yaml_values,
+        set_values=set_values,
+        flags=flags,
+        source=str(config_file) if config_file else "option",
+    )
+
+
+def run_method(config: ResolvedConfig, registry: Registry) -> Path:
+    """Steps 3 to 6: run ``config.plugin`` end to end and return the completed output folder."""
+    from ruadapt import distributed
+    from ruadapt.hardware import check_run_options
+
+    method = registry.method(config.plugin)
+    adapter = registry.adapter(config.run.adapter) if config.run.adapter else None
+    if not config.run.output:
+        raise UserError("no output directory: pass --output DIR")
+    out = Path(config.run.output).expanduser()
+    # 3. paths, machine, processes, output folder
+    check_not_inside_inputs(out, {"model": config.run.model, "data": config.run.data})
+    check_run_options(config.run)
+    distributed.setup()
+    if distributed.is_main():
+        start_output(
+            out, config.to_yaml(), overwrite=config.run.overwrite, resume=config.run.resume
+        )
+    distributed.barrier()
+    if distributed.world_size() > 1:
+        print(f"[rank {distributed.rank()}/{distributed.world_size()}] training {method.name}")
+    run = Run(config=config, method=method, registry=registry, output_dir=out, adapter=adapter)
+    # 4. the data, read and checked before any model loads
+    run.load_data()
+    # 5. the method trains run.model
+    _seed(config.run.seed)
     try:
-        return json.loads(marker.read_text()).get("status") == "complete"
-    except (json.JSONDecodeError, OSError):
-        return False
+        method.train(run, config.method)
+    except KeyboardInterrupt:
+        if latest_checkpoint(out) is not None:
+            raise UserError(
+                "interrupted; to continue, rerun the same command with --resume"
+            ) from None
+        raise UserError(
+            "interrupted before the first checkpoint (set save_steps to make "
+            "runs resumable); rerun with --overwrite to start again"
+        ) from None
+    # 6. save and mark complete
+    distributed.barrier()
+    if distributed.is_main():
+        run.extra["world_size"] = distributed.world_size()
+        finalize(run)
+    distributed.barrier()
+    return out
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+def finalize(run: Run) -> None:
+    """Step 6: save the model and tokenizer atomically, then mark the output complete."""
+    from ruadapt.models import save_pretrained
+
+    out = run.output_dir
+    staging = Path(tempfile.mkdtemp(prefix=".saving-", dir=out))
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        save_pretrained(run.model, run.tokenizer, staging)
+        for item in staging.iterdir():
+            target = out / item.name
+            if target.is_dir():
+                shutil.rmtree(target)
+            os.replace(item, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    summary = {
+        "status": "complete",
+        "plugin": run.method.name,  # the key predates --method; readers of run.json use it
+        "adapter": run.adapter.name if run.adapter else None,
+        "seconds": round(time.time() - run._started, 2),
+        **run.extra,
+    }
+    write_atomic(out / COMPLETE_MARKER, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
 
 
-def latest_checkpoint(directory: str | Path) -> Path | None:
-    """The newest checkpoint whose trainer state was fully written, or None."""
-    root = Path(directory) / CHECKPOINTS
-    if not root.is_dir():
-        return None
-    done = [p for p in root.glob("checkpoint-*") if (p / "trainer_state.json").is_file()]
-    if not done:
-        return None
-    return max(done, key=lambda p: int(p.name.rsplit("-", 1)[-1]))
+# ---- what a method's train(run, config) gets -------------------------------------------------
 
 
 @dataclass
 class Run:
     """What a method's ``train(run, config)`` works with.
 
-    ``model``/``tokenizer``/``dataset`` load lazily on first use, converted to the method's
-    data kind, with the adapter (``--adapter``) already applied to ``model``. Methods log
-    through ``log()`` or pass ``callback()`` to a transformers/TRL trainer.
+    The runner has already loaded and checked the data (``dataset``, ``eval_dataset``,
+    converted to the method's data kind) when ``train`` is called; ``model`` and
+    ``tokenizer`` load on first use, with the adapter (``--adapter``) already applied to
+    ``model``, so a method decides when (and whether) the model loads. Methods log through
+    ``log()`` or pass ``callback()`` to a transformers/TRL trainer.
     """
 
     config: ResolvedConfig
@@ -159,12 +290,14 @@ class Run:
         print(f"trainable parameters: {trainable:,} of {total:,} ({100 * trainable / total:.2f}%)")
         return model
 
-    def _load_data(self):
+    def load_data(self):
+        """``(train, held_out)``: the data read, validated and converted to the method's data
+        kind (``ruadapt/data/load.py``); the runner calls this before ``train``."""
         if self._data is None:
             from ruadapt.data import load_for_method
 
             if not self.options.data:
-                raise UserError(f"no data given: pass --data for plugin {self.method.name!r}")
+                raise UserError(f"no data given: pass --data for method {self.method.name!r}")
             self._data = load_for_method(
                 self.options.data,
                 self.method.data_kind,
@@ -180,12 +313,12 @@ class Run:
     @property
     def dataset(self):
         """The training split, converted to the method's data kind (a ``datasets.Dataset``)."""
-        return self._load_data()[0]
+        return self.load_data()[0]
 
     @property
     def eval_dataset(self):
         """The held-out split (``eval_split`` > 0), or None."""
-        return self._load_data()[1]
+        return self.load_data()[1]
 
     # ---- logging -----------------------------------------------------------------------
     def log(self, metrics: dict[str, Any], step: int) -> None:
@@ -250,137 +383,6 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def prepare_output(directory: str | Path, *, overwrite: bool, resume: bool) -> Path:
-    """Check and create the output directory according to the no-clobber rules."""
-    out = Path(directory).expanduser()
-    if out.exists() and not out.is_dir():
-        raise UserError(f"output {out} exists and is a file")
-    if out.is_dir() and any(out.iterdir()):
-        if resume:
-            if not (out / CONFIG_FILE).is_file():
-                raise UserError(f"--resume: {out} is not a ruadapt output (no {CONFIG_FILE})")
-        elif overwrite:
-            if not (out / CONFIG_FILE).is_file():
-                raise UserError(
-                    f"--overwrite: {out} is not a ruadapt output (no {CONFIG_FILE}); "
-                    "refusing to delete it, choose another --output"
-                )
-            shutil.rmtree(out)
-        else:
-            raise UserError(
-                f"output directory {out} is not empty; pass --overwrite to replace it "
-                "or --resume to continue it"
-            )
-    elif resume:
-        raise UserError(f"--resume: nothing to resume in {out}")
-    out.mkdir(parents=True, exist_ok=True)
-    return out
-
-
-def _truncate_metrics(out: Path, step: int) -> None:
-    """On resume, drop metric lines logged after the checkpoint we continue from."""
-    path = out / METRICS_FILE
-    if not path.is_file():
-        return
-    keep = [
-        line
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if line.strip() and json.loads(line).get("step", 0) <= step
-    ]
-    write_atomic(path, "".join(line + "\n" for line in keep))
-
-
-def run_method(config: ResolvedConfig, registry: Registry) -> Path:
-    """Run ``config.plugin`` end to end and return the completed output directory."""
-    method = registry.method(config.plugin)
-    adapter = registry.adapter(config.run.adapter) if config.run.adapter else None
-    if not config.run.output:
-        raise UserError("no output directory: pass --output DIR")
-    _check_paths(config)
-    from ruadapt import distributed
-    from ruadapt.hardware import check_run_options
-
-    check_run_options(config.run)
-
-    distributed.setup()
-    out = Path(config.run.output).expanduser()
-    if distributed.is_main():
-        _start_output(config, out)
-    distributed.barrier()
-    if distributed.world_size() > 1:
-        print(f"[rank {distributed.rank()}/{distributed.world_size()}] training {method.name}")
-    run = Run(config=config, method=method, registry=registry, output_dir=out, adapter=adapter)
-
-    _seed(config.run.seed)
-    try:
-        method.train(run, config.method)
-    except KeyboardInterrupt:
-        if latest_checkpoint(out) is not None:
-            raise UserError(
-                "interrupted; to continue, rerun the same command with --resume"
-            ) from None
-        raise UserError(
-            "interrupted before the first checkpoint (set save_steps to make "
-            "runs resumable); rerun with --overwrite to start again"
-        ) from None
-    distributed.barrier()
-    if distributed.is_main():
-        run.extra["world_size"] = distributed.world_size()
-        finalize(run)
-    distributed.barrier()
-    return out
-
-
-def _start_output(config: ResolvedConfig, out: Path) -> None:
-    """Prepare the output directory, write config.yaml, and reset or trim metrics.jsonl."""
-    prepare_output(out, overwrite=config.run.overwrite, resume=config.run.resume)
-    (out / COMPLETE_MARKER).unlink(missing_ok=True)
-    write_atomic(out / CONFIG_FILE, config.to_yaml())
-    if config.run.resume:
-        ckpt = latest_checkpoint(out)
-        if ckpt is None:
-            raise UserError(f"--resume: no complete checkpoint in {out / CHECKPOINTS}")
-        _truncate_metrics(out, int(ckpt.name.rsplit("-", 1)[-1]))
-        print(f"resuming from {ckpt}")
-    else:
-        (out / METRICS_FILE).write_text("")
-
-
-def finalize(run: Run) -> None:
-    """Save the model and tokenizer atomically, then mark the output complete."""
-    from ruadapt.models import save_pretrained
-
-    out = run.output_dir
-    staging = Path(tempfile.mkdtemp(prefix=".saving-", dir=out))
-    try:
-        save_pretrained(run.model, run.tokenizer, staging)
-        for item in staging.iterdir():
-            target = out / item.name
-            if target.is_dir():
-                shutil.rmtree(target)
-            os.replace(item, target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    summary = {
-        "status": "complete",
-        "plugin": run.method.name,
-        "adapter": run.adapter.name if run.adapter else None,
-        "seconds": round(time.time() - run._started, 2),
-        **run.extra,
-    }
-    write_atomic(out / COMPLETE_MARKER, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
-
-
-def _check_paths(config: ResolvedConfig) -> None:
-    out = Path(config.run.output).expanduser().resolve()
-    for name in ("model", "data"):
-        value = getattr(config.run, name)
-        if value and Path(value).expanduser().exists():
-            src = Path(value).expanduser().resolve()
-            if src == out or out in src.parents:
-                raise UserError(f"--output {out} would overwrite the --{name} {value}")
-
-
 def _seed(seed: int) -> None:
     import random
 
@@ -390,48 +392,3 @@ def _seed(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
-
-
-def configure(
-    plugin: str,
-    registry: Registry,
-    *,
-    config_file: str | Path | None = None,
-    sets: list[str] | dict[str, Any] | None = None,
-    **flags: Any,
-) -> ResolvedConfig:
-    """Resolve the full config of ``plugin`` from a recipe file, ``--set`` pairs and flags."""
-    from ruadapt.config import load_yaml, parse_set, resolve
-
-    yaml_values = load_yaml(config_file) if config_file else {}
-    if yaml_values.get("plugin") not in (None, plugin):
-        raise UserError(
-            f"{config_file}: recipe is for plugin {yaml_values['plugin']!r}, not {plugin!r}"
-        )
-    set_values = parse_set(sets) if isinstance(sets, list) else dict(sets or {})
-    method = registry.method(plugin)
-    adapter_name = (
-        flags.get("adapter")
-        or set_values.get("adapter")
-        or yaml_values.get("adapter")
-        or method.run_defaults.get("adapter")
-    )
-    adapter = registry.adapter(adapter_name) if adapter_name else None
-    return resolve(
-        plugin,
-        method.config,
-        run_defaults=method.run_defaults,
-        adapter_config=adapter.config if adapter else None,
-        yaml_values=yaml_values,
-        set_values=set_values,
-        flags=flags,
-        source=str(config_file) if config_file else "option",
-    )
-
-
-def run(plugin: str, registry: Registry | None = None, **kwargs: Any) -> Path:
-    """Library entry point of ``ruadapt run``: configure, then run; returns the output dir."""
-    from ruadapt.registry import get_registry
-
-    registry = registry or get_registry()
-    return run_method(configure(plugin, registry, **kwargs), registry)

@@ -246,7 +246,7 @@ def staged_output(out: Path) -> Iterator[Path]:
 
 def mark_complete(directory: Path, step: str, summary: dict[str, Any]) -> None:
     """The runner's completion marker, so ``is_complete`` and the pipeline recognise it."""
-    from ruadapt.runner import COMPLETE_MARKER, write_atomic
+    from ruadapt.outputs import COMPLETE_MARKER, write_atomic
 
     body = {"status": "complete", "step": step, **summary}
     write_atomic(directory / COMPLETE_MARKER, json.dumps(body, indent=2, default=str) + "\n")
