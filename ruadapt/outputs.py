@@ -120,9 +120,13 @@ def check_inputs(out: Path, inputs: Inputs, option: str = "--output") -> None:
                 continue
             src = src.resolve()
             if src == target or target in src.parents:
-                raise UserError(f"{option} {out} would overwrite the {label} {one}")
+                raise UserError(
+                    f"{option} {out} would overwrite the {label} {one} (it is also an input)"
+                )
             if src.is_dir() and src in target.parents:
-                raise UserError(f"{option} {out} lies inside the {label} {one}; choose another place")
+                raise UserError(
+                    f"{option} {out} lies inside the {label} {one}; choose another place"
+                )
 
 
 def check_output(
@@ -152,7 +156,7 @@ def check_output(
             if not is_ruadapt_output(out):
                 raise UserError(f"--resume: {out} is not a ruadapt output")
         elif not overwrite:
-            state = "is not empty" if folder else "already exists"
+            state = "exists and is not empty" if folder else "already exists"
             run = folder and (out / "config.yaml").is_file()
             raise UserError(
                 f"output {out} {state}; pass --overwrite to replace it"
@@ -163,9 +167,10 @@ def check_output(
                 f"--overwrite: {out} is not a ruadapt output (no {MARKER}); "
                 "refusing to replace it, choose another --output"
             )
-    parent = _nearest_existing(out.parent if not out.exists() else out)
-    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
-        raise UserError(f"cannot write {out}: {parent} is not a writable folder")
+    # the new output is renamed into the parent; a run also writes inside an existing folder
+    for place in (_nearest_existing(out.parent), *([out] if out.is_dir() else [])):
+        if not place.is_dir() or not os.access(place, os.W_OK | os.X_OK):
+            raise UserError(f"cannot write {out}: {place} is not a writable folder")
     return out
 
 

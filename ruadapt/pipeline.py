@@ -61,10 +61,10 @@ def _step_tokenizer_extend(options: dict[str, Any], out: Path, registry: Any) ->
 
 
 def _step_eval(options: dict[str, Any], out: Path, registry: Any) -> None:
-    from ruadapt_evals.suite import evaluate
+    from ruadapt.cli.eval import write_eval
 
     # the pipeline reruns a step only when its config changed: replacing the old report is meant
-    evaluate(output=str(out), registry=registry, **{"overwrite": True, **options})
+    write_eval(str(out), registry, **{"overwrite": True, **options})
 
 
 def _step_report(options: dict[str, Any], out: Path, registry: Any) -> None:
@@ -205,15 +205,52 @@ def run_pipeline(
     for stage, *_ in steps:  # fail on unknown plugins before the first stage runs
         if stage.plugin:
             registry.method(stage.plugin)
+    from ruadapt import outputs
+
+    root = recipe.output
+    if root.is_dir() and any(root.iterdir()) and not outputs.is_ruadapt_output(root):
+        raise UserError(
+            f"output {root} is not empty and holds no {STATE_FILE}; "
+            "choose another output (a pipeline continues only its own)"
+        )
+    outputs.check_output(recipe.output, resume=True, inputs={"model": recipe.model})
+    with outputs.output_lock(recipe.output):
+        return _run_stages(recipe, steps, start_from, registry, echo, run)
+
+
+def _read_state(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        return {"stages": {}}
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise UserError(
+            f"{path}: corrupt pipeline state ({type(exc).__name__}); delete it to rerun every stage"
+        ) from None
+    if not isinstance(state, dict) or not isinstance(state.get("stages"), dict):
+        raise UserError(f"{path}: corrupt pipeline state (no 'stages' mapping); delete it")
+    return state
+
+
+def _run_stages(recipe, steps, start_from, registry, echo, run) -> dict[str, Any]:
+    from ruadapt import outputs
+    from ruadapt.runner import Interrupted
+
     recipe.output.mkdir(parents=True, exist_ok=True)
     state_path = recipe.output / STATE_FILE
-    state = json.loads(state_path.read_text()) if state_path.is_file() else {"stages": {}}
+    state = _read_state(state_path)
+    outputs.mark(recipe.output, "pipeline")
     forced = False
     for i, (stage, options, digest, out) in enumerate(steps, 1):
         forced = forced or stage.name == start_from
         previous = state["stages"].get(stage.name, {})
         label = f"[{i}/{len(steps)}] {stage.name} ({stage.plugin or stage.step})"
-        if not forced and previous.get("hash") == digest and _stage_done(out):
+        if (
+            not forced
+            and previous.get("hash") == digest
+            and previous.get("status") == "complete"
+            and _stage_done(out)
+        ):
             echo(f"{label}: finished, config unchanged — skipped")
             continue
         resume = (
@@ -221,9 +258,13 @@ def run_pipeline(
             and previous.get("hash") == digest
             and stage.plugin is not None
             and latest_checkpoint(out) is not None
+            and not is_complete(out)
         )
         echo(f"{label}: {'resuming' if resume else 'running'} -> {out}")
         started = time.time()
+        # recorded before the stage runs, so an interrupted stage resumes from its checkpoint
+        state["stages"][stage.name] = {"hash": digest, "status": "running", "output": str(out)}
+        write_atomic(state_path, json.dumps(state, indent=2) + "\n")
         if stage.plugin:
             flags = {
                 "output": str(out),
@@ -231,7 +272,14 @@ def run_pipeline(
                 "resume": resume or None,
             }
             sets = {k: v for k, v in options.items() if k not in ("output",)}
-            run(stage.plugin, registry, sets=sets, **flags)
+            try:
+                run(stage.plugin, registry, sets=sets, **flags)
+            except Interrupted as exc:
+                again = f"ruadapt pipeline {recipe.path}"
+                raise UserError(
+                    f"interrupted in stage {stage.name!r}; rerun `{again}` to "
+                    + ("resume it from its last checkpoint" if exc.resumable else "start it again")
+                ) from None
         else:
             STEPS[stage.step](dict(options), out, registry)
         state["stages"][stage.name] = {
