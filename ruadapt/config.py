@@ -125,6 +125,9 @@ def fields_of(cls: type) -> dict[str, tuple[Any, Any, str]]:
     return out
 
 
+_TYPE_WORDS = {int: "a whole number", float: "a number", bool: "true or false", str: "text"}
+
+
 def coerce(key: str, value: Any, tp: Any) -> Any:
     """Convert a YAML/``--set`` value to the field's type, or fail naming the key."""
     origin = typing.get_origin(tp)
@@ -156,7 +159,7 @@ def coerce(key: str, value: Any, tp: Any) -> Any:
             items = value if isinstance(value, list) else str(value).split(",")
             return [coerce(key, v, args[0] if args else str) for v in items]
     except (TypeError, ValueError):
-        name = getattr(tp, "__name__", str(tp))
+        name = _TYPE_WORDS.get(tp) or getattr(tp, "__name__", str(tp))
         raise UserError(f"option {key!r}: expected {name}, got {value!r}") from None
     return value
 

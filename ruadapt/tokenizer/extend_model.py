@@ -66,27 +66,12 @@ def _texts(path: Path, label: str) -> Iterator[str]:
                 if paragraph:
                     yield "\n".join(paragraph)
             return
-        if suffix == ".jsonl":
-            with open(path, encoding="utf-8") as fh:
-                for number, line in enumerate(fh, 1):
-                    if not line.strip():
-                        continue
-                    try:
-                        record = json.loads(line)
-                    except json.JSONDecodeError as exc:
-                        raise UserError(f"{label}:{number}: not JSON ({exc.msg})") from None
-                    if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-                        raise UserError(f"{label}:{number}: needs a string field 'text'")
-                    yield record["text"]
-            return
     except UnicodeDecodeError:
         raise UserError(f"{label}: not UTF-8 text") from None
-    from ruadapt.data.readers import read_file
+    from ruadapt.data.readers import read_records
 
-    for row in read_file(path, label):
-        if row.error:
-            raise UserError(f"{row.where}: {row.error}")
-        if not isinstance(row.record, dict) or not isinstance(row.record.get("text"), str):
+    for row in read_records(path, label):
+        if not isinstance(row.record.get("text"), str):
             raise UserError(f"{row.where}: needs a string field 'text'")
         yield row.record["text"]
 
