@@ -61,8 +61,6 @@ def _step_tokenizer_extend(options: dict[str, Any], out: Path, registry: Any) ->
 
 
 def _step_eval(options: dict[str, Any], out: Path, registry: Any) -> None:
-    from ruadapt.cli.eval import write_eval
-
     # the pipeline reruns a step only when its config changed: replacing the old report is meant
     write_eval(str(out), registry, **{"overwrite": True, **options})
 
@@ -71,6 +69,46 @@ def _step_report(options: dict[str, Any], out: Path, registry: Any) -> None:
     from ruadapt_evals.compare import compare_runs
 
     compare_runs(output=str(out), **{"overwrite": True, **options})
+
+
+def failed_tasks(report: dict[str, Any], requested: bool) -> list[str]:
+    """``task (role): reason`` of every task that failed; with ``requested`` (the user named the
+    tasks), a skipped task counts as failed too."""
+    failed = []
+    for name, entry in report.get("tasks", {}).items():
+        sides = {"all": entry} if "skipped" in entry else {r: entry.get(r) or {} for r in ROLES}
+        for role, side in sides.items():
+            reason = side.get("skipped") if isinstance(side, dict) else None
+            if reason and (requested or str(reason).startswith("error")):
+                first = str(reason).splitlines()[0] if str(reason).strip() else "failed"
+                failed.append(f"{name}{'' if role == 'all' else f' ({role})'}: {first}")
+    return failed
+
+
+ROLES = ("model", "baseline")
+
+
+def write_eval(
+    output: str, registry: Any, *, overwrite: bool = False, tasks: Any = None, **options: Any
+) -> dict[str, Any]:
+    """``ruadapt_evals.suite.evaluate`` under the output policy: the report is built beside
+    ``output`` and swapped in only when every task succeeded (a failed requested task is an
+    error and keeps the old report)."""
+    from ruadapt_evals.suite import evaluate
+
+    from ruadapt.errors import UserError
+    from ruadapt.outputs import check_output, staged_folder
+
+    names = ("model", "baseline", "prompts", "mc_items", "reward_model")
+    inputs = {f"--{k.replace('_', '-')}": options.get(k) for k in names}
+    out = check_output(output, overwrite=overwrite, inputs=inputs)
+    with staged_folder(out, "eval", checked=True) as staging:
+        report = evaluate(str(staging), registry, tasks=tasks, overwrite=True, **options)
+        failed = failed_tasks(report, requested=tasks is not None)
+        if failed:
+            more = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
+            raise UserError(f"eval task {failed[0]}{more}; no report written to {out}")
+    return report
 
 
 STEPS: dict[str, Callable[[dict[str, Any], Path, Any], None]] = {

@@ -6,8 +6,6 @@ ruadapt report out/sft out/dpo out/simpo -o out/compare
 
 from __future__ import annotations
 
-from typing import Any
-
 import typer
 
 
@@ -58,6 +56,7 @@ def eval_command(
     Example: ruadapt eval --model out/ext --baseline tiny -o out/report
     """
     from ruadapt.cli import registry
+    from ruadapt.pipeline import write_eval
 
     report = write_eval(
         output,
@@ -102,46 +101,6 @@ def report_command(
     with staged_folder(out, "report", checked=True) as staging:
         report = compare(runs, str(staging), overwrite=True)
     typer.echo(f"compared {len(report['runs'])} runs: {output}/report.html")
-
-
-def failed_tasks(report: dict[str, Any], requested: bool) -> list[str]:
-    """``task (role): reason`` of every task that failed; with ``requested`` (the user named the
-    tasks), a skipped task counts as failed too."""
-    failed = []
-    for name, entry in report.get("tasks", {}).items():
-        sides = {"all": entry} if "skipped" in entry else {r: entry.get(r) or {} for r in ROLES}
-        for role, side in sides.items():
-            reason = side.get("skipped") if isinstance(side, dict) else None
-            if reason and (requested or str(reason).startswith("error")):
-                first = str(reason).splitlines()[0] if str(reason).strip() else "failed"
-                failed.append(f"{name}{'' if role == 'all' else f' ({role})'}: {first}")
-    return failed
-
-
-ROLES = ("model", "baseline")
-
-
-def write_eval(
-    output: str, registry: Any, *, overwrite: bool = False, tasks: Any = None, **options: Any
-) -> dict[str, Any]:
-    """``ruadapt_evals.suite.evaluate`` under the output policy: the report is built beside
-    ``output`` and swapped in only when every task succeeded (a failed requested task is an
-    error and keeps the old report)."""
-    from ruadapt_evals.suite import evaluate
-
-    from ruadapt.errors import UserError
-    from ruadapt.outputs import check_output, staged_folder
-
-    names = ("model", "baseline", "prompts", "mc_items", "reward_model")
-    inputs = {f"--{k.replace('_', '-')}": options.get(k) for k in names}
-    out = check_output(output, overwrite=overwrite, inputs=inputs)
-    with staged_folder(out, "eval", checked=True) as staging:
-        report = evaluate(str(staging), registry, tasks=tasks, overwrite=True, **options)
-        failed = failed_tasks(report, requested=tasks is not None)
-        if failed:
-            more = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
-            raise UserError(f"eval task {failed[0]}{more}; no report written to {out}")
-    return report
 
 
 def register(app: typer.Typer) -> None:
