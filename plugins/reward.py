@@ -63,7 +63,10 @@ def sequence_classifier(spec: str, tokenizer: Any, trust_remote_code: bool = Fal
     try:
         if is_adapter_dir(path):
             base = AutoModelForSequenceClassification.from_pretrained(
-                resolve_model(adapter_base(path)), num_labels=1, trust_remote_code=trust_remote_code
+                resolve_model(adapter_base(path)),
+                num_labels=1,
+                trust_remote_code=trust_remote_code,
+                use_safetensors=True,
             )
             if len(tokenizer) > base.get_input_embeddings().weight.shape[0]:
                 base.resize_token_embeddings(len(tokenizer), mean_resizing=False)

@@ -84,8 +84,12 @@ def load_causal_lm(
     path = resolve_model(spec)
     try:
         if is_adapter_dir(path):
+            base_path = resolve_model(adapter_base(path))
             base = AutoModelForCausalLM.from_pretrained(
-                resolve_model(adapter_base(path)), trust_remote_code=trust_remote_code, dtype=dtype
+                base_path,
+                trust_remote_code=trust_remote_code,
+                dtype=dtype,
+                use_safetensors=_has_safetensors(base_path),
             )
             _match_vocab(base, path)
             return merge_adapter(base, path)
@@ -108,17 +112,24 @@ def merge_adapter(base: Any, adapter_path: str) -> Any:
     """
     from peft import PeftModel
 
+    if not (Path(adapter_path) / "adapter_model.safetensors").is_file():
+        raise UserError(
+            f"{adapter_path} has no adapter_model.safetensors; ruadapt loads safetensors only "
+            "(a pickled adapter_model.bin could run code when loaded)"
+        )
     model = PeftModel.from_pretrained(base, adapter_path).merge_and_unload()
     return model.requires_grad_(True)
 
 
-def _has_safetensors(path: str) -> bool | None:
-    """Local folders must hold safetensors (no pickles); hub ids decide for themselves."""
+def _has_safetensors(path: str) -> bool:
+    """Safetensors only, never a pickle: a local folder without them is refused here, and
+    ``use_safetensors=True`` makes transformers refuse a pickle-only hub repository."""
     p = Path(path)
-    if not p.is_dir():
-        return None
-    if not any(p.glob("*.safetensors")):
-        raise UserError(f"{p} has no .safetensors weights; ruadapt loads safetensors only")
+    if p.is_dir() and not any(p.glob("*.safetensors")):
+        raise UserError(
+            f"{p} has no .safetensors weights; ruadapt loads safetensors only "
+            "(a pickled .bin could run code when loaded)"
+        )
     return True
 
 

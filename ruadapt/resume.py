@@ -64,16 +64,17 @@ def check_resume(config: Any, out: Path, *, complete: bool, checkpoint: Path | N
     saved_path = out / "config.yaml"
     if not saved_path.is_file():
         raise UserError(f"--resume: {out} holds no config.yaml (not a ruadapt run)")
-    if complete:
-        raise UserError(
-            f"--resume: {out} is a finished run; nothing to continue "
-            "(pass --overwrite to train it again, or choose another --output)"
-        )
     try:
         saved = yaml.safe_load(saved_path.read_text(encoding="utf-8")) or {}
     except (yaml.YAMLError, UnicodeDecodeError, OSError) as exc:
         raise UserError(f"--resume: cannot read {saved_path} ({type(exc).__name__})") from None
     now = config.to_dict()
+    if complete and not _extends(saved, now):
+        raise UserError(
+            f"--resume: {out} is a finished run; nothing to continue "
+            "(raise max_steps to train it further, pass --overwrite to train it again, "
+            "or choose another --output)"
+        )
     for key in RESUME_KEYS:
         if isinstance(saved, dict) and saved.get(key) != now.get(key):
             raise UserError(
@@ -82,6 +83,13 @@ def check_resume(config: Any, out: Path, *, complete: bool, checkpoint: Path | N
             )
     if checkpoint is None:
         raise UserError(f"--resume: no complete checkpoint in {out / 'checkpoints'}")
+
+
+def _extends(saved: Any, now: dict[str, Any]) -> bool:
+    """A finished run continues only to a larger max_steps than it was trained for."""
+    before = saved.get("max_steps", -1) if isinstance(saved, dict) else -1
+    after = now.get("max_steps", -1)
+    return isinstance(before, int) and before > 0 and after > before
 
 
 def move_aside(out: Path) -> Path | None:
@@ -93,13 +101,18 @@ def move_aside(out: Path) -> Path | None:
     return old
 
 
-def restore(old: Path | None, out: Path) -> None:
-    """Put the previous output back after a failed ``--overwrite`` run."""
-    if old is None or not old.exists():
-        return
-    outputs._remove(out)
-    os.replace(old, out)
-    outputs.note(f"the previous output in {out} was kept")
+def restore(old: Path | None, out: Path, *, fresh: bool = False, existed: bool = True) -> None:
+    """Undo a failed run that cannot be resumed: put the output it replaced back (``old``),
+    or empty what it began in a new or empty output (``fresh``): no partial output stays."""
+    if old is not None and old.exists():
+        outputs._remove(out)
+        os.replace(old, out)
+        outputs.note(f"the previous output in {out} was kept")
+    elif fresh and not existed:
+        outputs._remove(out)
+    elif fresh and out.is_dir():
+        for child in out.iterdir():  # the folder itself may be the user's (made empty)
+            outputs._remove(child)
 
 
 def drop(old: Path | None) -> None:

@@ -276,6 +276,8 @@ def run_method(config: ResolvedConfig, registry: Registry) -> Path:
 
     distributed.setup()
     old = None
+    existed = out.exists()
+    fresh = not (out.is_dir() and any(out.iterdir()))  # a failure undoes what it began
     with ExitStack() as held:
         if distributed.is_main():
             held.enter_context(outputs.output_lock(out))
@@ -296,7 +298,7 @@ def run_method(config: ResolvedConfig, registry: Registry) -> Path:
         except BaseException as exc:
             resumable = latest_checkpoint(out) is not None
             if distributed.is_main() and not resumable:
-                resume.restore(old, out)
+                resume.restore(old, out, fresh=fresh, existed=existed)
             if isinstance(exc, KeyboardInterrupt):
                 if resumable:
                     raise Interrupted(
@@ -304,7 +306,7 @@ def run_method(config: ResolvedConfig, registry: Registry) -> Path:
                     ) from None
                 raise Interrupted(
                     "interrupted before the first checkpoint (set save_steps to make "
-                    "runs resumable); rerun with --overwrite to start again",
+                    "runs resumable); nothing was kept, rerun the command to start again",
                     False,
                 ) from None
             raise

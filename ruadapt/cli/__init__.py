@@ -104,3 +104,15 @@ def main(argv: list[str] | None = None) -> None:
             raise
         typer.secho(f"error: {exc}", err=True, fg=typer.colors.RED)
         sys.exit(1)
+    except KeyboardInterrupt:
+        if _state["debug"]:
+            raise
+        typer.secho("error: interrupted", err=True, fg=typer.colors.RED)
+        sys.exit(130)
+    except Exception as exc:  # every other failure: one line; the traceback with --debug
+        if _state["debug"]:
+            raise
+        from ruadapt.errors import describe
+
+        typer.secho(f"error: {describe(exc, argv)}", err=True, fg=typer.colors.RED)
+        sys.exit(1)

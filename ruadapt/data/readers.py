@@ -310,8 +310,11 @@ def read_dataset(dataset: Any, label: str) -> Iterator[Row]:
 
 
 def _not_utf8(exc: UnicodeDecodeError) -> str:
+    from ruadapt.errors import encoding_hint
+
     byte = exc.object[exc.start : exc.start + 1].hex()
-    return f"not valid UTF-8 (byte 0x{byte} at column {exc.start + 1})"
+    hint = encoding_hint(exc.object)
+    return f"not valid UTF-8 (byte 0x{byte} at column {exc.start + 1}); {hint}"
 
 
 def _malformed(exc: json.JSONDecodeError, path: Path) -> str:
