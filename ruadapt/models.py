@@ -30,11 +30,26 @@ def resolve_model(spec: str) -> str:
             raise UserError(f"model path {path} is a file; expected a model directory")
         if not (path / "config.json").is_file() and not is_adapter_dir(path):
             raise UserError(f"model path {path} has no config.json (not a saved model)")
+        for name in ("config.json", "adapter_config.json"):
+            _check_json_object(path / name)
         return str(path)
     looks_local = spec.startswith((".", "/", "~")) or spec.count("/") != 1
     if looks_local:
         raise UserError(f"model path {spec} does not exist")
     return spec  # a hub id: transformers resolves it (from its cache when offline)
+
+
+def _check_json_object(path: Path) -> None:
+    """A model folder's config must be one JSON object; say so before transformers trips."""
+    if not path.is_file():
+        return
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "msg", None) or type(exc).__name__
+        raise UserError(f"{path}: corrupt model config ({reason})") from None
+    if not isinstance(value, dict):
+        raise UserError(f"{path}: corrupt model config (not a JSON object)")
 
 
 def is_adapter_dir(path: str | Path) -> bool:

@@ -125,7 +125,7 @@ def check_inputs(out: Path, inputs: Inputs, option: str = "--output") -> None:
                 )
             if src.is_dir() and src in target.parents:
                 raise UserError(
-                    f"{option} {out} lies inside the {label} {one}; choose another place"
+                    f"{option} {out} lies inside the {label} {one}; choose another folder"
                 )
 
 

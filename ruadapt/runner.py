@@ -272,6 +272,7 @@ def run_method(config: ResolvedConfig, registry: Registry) -> Path:
         raise UserError("no output directory: pass --output DIR")
     out = Path(config.run.output).expanduser()
     outputs.check_inputs(out, {"--model": config.run.model, "--data": config.run.data})
+    prepare_output(out, overwrite=config.run.overwrite, resume=config.run.resume)
     check_run_options(config.run)
 
     distributed.setup()
