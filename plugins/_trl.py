@@ -65,33 +65,13 @@ def use_base_as_reference(trainer: Any) -> None:
         model.set_adapter("default")  # deleting may leave no adapter marked trainable
 
 
-def count_tokens(trainer: Any, mask_keys: tuple[str, ...]) -> None:
-    """Count the tokens a trainer consumes into ``state.num_input_tokens_seen``.
-
-    Trainers that do not log ``num_tokens`` themselves (the CPO trainer behind SimPO) then
-    still get ``tokens_per_second`` in metrics.jsonl (see ``ruadapt.callbacks``).
-    """
-    collate = trainer.data_collator
-
-    def counting(features):
-        batch = collate(features)
-        seen = sum(int(batch[key].sum()) for key in mask_keys if key in batch)
-        trainer.state.num_input_tokens_seen += seen
-        return batch
-
-    trainer.data_collator = counting
-
-
 def fit(run: Any, trainer: Any) -> None:
     """Train (resuming when asked), hand the model back to the runner, keep a summary.
 
-    A fresh run first logs the trainable-parameter count (step 0) to metrics.jsonl, next to
-    the line the runner prints, so the adapter's effect is in the record of the run.
+    ``run.callback()`` writes metrics.jsonl, the step-0 parameter count of a fresh run and
+    ``tokens_per_second`` included.
     """
-    resume = run.resume_from
-    if resume is None and "trainable_parameters" in run.extra:
-        run.log({k: run.extra[k] for k in ("trainable_parameters", "total_parameters")}, step=0)
-    trainer.train(resume_from_checkpoint=resume)
+    trainer.train(resume_from_checkpoint=run.resume_from)
     run.model = trainer.model
     history = [h for h in trainer.state.log_history if "loss" in h]
     if history:

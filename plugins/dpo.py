@@ -1,8 +1,8 @@
 """DPO: direct preference optimisation against a frozen reference model (TRL's DPOTrainer).
 
-    ruadapt run --plugin dpo --model out/sft --data ru-prefs -o out/dpo
-    ruadapt run --plugin dpo --model out/sft --data ru-prefs --adapter lora -o out/dpo-lora
-    ruadapt run --plugin dpo --model out/sft --data ru-prefs --ref out/sft -o out/dpo
+    ruadapt run --method dpo --model out/sft --data ru-prefs -o out/dpo
+    ruadapt run --method dpo --model out/sft --data ru-prefs --adapter lora -o out/dpo-lora
+    ruadapt run --method dpo --model out/sft --data ru-prefs --ref out/sft -o out/dpo
 
 Loss per pair (``loss_type=sigmoid``), log-probabilities summed over response tokens:
 ``-log sigmoid(beta * [(log pi(w|x) - log pi_ref(w|x)) - (log pi(l|x) - log pi_ref(l|x))])``.

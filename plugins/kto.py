@@ -1,7 +1,7 @@
 """KTO: Kahneman-Tversky optimisation on unpaired good/bad answers (TRL's KTOTrainer).
 
-    ruadapt run --plugin kto --model out/sft --data ru-kto -o out/kto
-    ruadapt run --plugin kto --model out/sft --data ru-prefs -o out/kto     # pairs are split
+    ruadapt run --method kto --model out/sft --data ru-kto -o out/kto
+    ruadapt run --method kto --model out/sft --data ru-prefs -o out/kto     # pairs are split
 
 Each example is a prompt, an answer and a label (desirable or not). With the implied reward
 ``r = log pi(y|x) - log pi_ref(y|x)`` (summed over answer tokens) and the reference point

@@ -1,6 +1,6 @@
 """Reward model: a scalar head on a causal LM, trained with Bradley-Terry (TRL's RewardTrainer).
 
-    ruadapt run --plugin reward --model out/sft --data ru-prefs -o out/rm --set eval_split=0.2
+    ruadapt run --method reward --model out/sft --data ru-prefs -o out/rm --set eval_split=0.2
     ruadapt reward score --model out/rm --data pairs.jsonl -o scores.jsonl
 
 Loss per pair (chosen w, rejected l, prompt s):

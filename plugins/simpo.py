@@ -1,7 +1,7 @@
 """SimPO: simple preference optimisation, length-normalised and without a reference model.
 
-    ruadapt run --plugin simpo --model out/sft --data ru-prefs -o out/simpo
-    ruadapt run --plugin simpo --model out/sft --data ru-prefs --beta 2.5 --gamma-beta-ratio 0.4
+    ruadapt run --method simpo --model out/sft --data ru-prefs -o out/simpo
+    ruadapt run --method simpo --model out/sft --data ru-prefs --beta 2.5 --gamma-beta-ratio 0.4
 
 Reward ``r(x, y) = beta / |y| * sum_i log pi(y_i | x, y_<i)`` (the *average* log-probability
 of the response tokens, scaled), loss ``-log sigmoid(r_w - r_l - gamma)``. No reference model
@@ -56,7 +56,7 @@ def train(run: Any, config: SimPOConfig) -> None:
         warnings.simplefilter("ignore")
         from trl.experimental.cpo import CPOConfig, CPOTrainer
 
-    from ruadapt_plugins._trl import count_tokens, fit, trl_args
+    from ruadapt_plugins._trl import fit, trl_args
 
     from ruadapt.completions import render_preferences
 
@@ -82,7 +82,6 @@ def train(run: Any, config: SimPOConfig) -> None:
         processing_class=tokenizer,
         callbacks=[run.callback()],
     )
-    count_tokens(trainer, ("chosen_attention_mask", "rejected_attention_mask"))
     run.extra["simpo_gamma"] = config.margin
     fit(run, trainer)
 

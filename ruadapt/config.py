@@ -272,7 +272,7 @@ def resolve(
                 hint = f"; did you mean {close[0]!r}?" if close else ""
                 raise UserError(
                     f"unknown {layer} key {key!r} for plugin {plugin!r}{hint} "
-                    f"(see `ruadapt run --plugin {plugin} --help-config`)"
+                    f"(see `ruadapt run --method {plugin} --help-config`)"
                 )
             values[part][key] = coerce(key, value, tables[part][key][0])
 

@@ -19,13 +19,15 @@ DATA_KINDS: tuple[str, ...] = ("text", "chat", "preference", "binary", "prompts"
 
 @dataclass(frozen=True)
 class Method:
-    """A training method: ``ruadapt run --plugin NAME``.
+    """A training method: ``ruadapt run --method NAME``.
 
     ``config`` is a dataclass whose fields all have defaults and ``metadata["help"]``;
     its ``__post_init__`` rejects out-of-range values before any model loads.
     ``train(run, config)`` trains ``run.model`` on ``run.dataset`` and leaves the result
     in ``run.model`` (the runner saves it); it logs through ``run.log`` or ``run.callback()``.
     ``run_defaults`` overrides common run options (e.g. ``{"learning_rate": 5e-6}``).
+    ``reference_model`` says the method keeps a frozen reference (``run.reference_model()``),
+    about one more model in memory; ``--help-config`` shows it.
     """
 
     name: str

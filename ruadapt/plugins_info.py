@@ -21,7 +21,7 @@ def describe_plugins(registry: Registry, *, include_builtin: bool = True) -> lis
                 "name": name,
                 "distribution": origin.distribution,
                 "version": origin.version,
-                "origin": "built-in" if origin.builtin else origin.kind,
+                "origin": "built-in" if origin.builtin else origin.source,
                 "module": origin.module,
                 "hooks": hooks,
                 "registers": registry.registered_by(name),

@@ -34,8 +34,8 @@ class Registry:
     data_formats: dict[str, DataFormat] = field(default_factory=dict)
     eval_tasks: dict[str, EvalTask] = field(default_factory=dict)
     rewards: dict[str, Reward] = field(default_factory=dict)
-    owners: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, name) -> plugin
-    # (kind, name) registered by two plugins: the message naming both, raised on lookup
+    owners: dict[tuple[str, str], str] = field(default_factory=dict)  # (what, name) -> plugin
+    # (what, name) registered by two plugins: the message naming both, raised on lookup
     conflicts: dict[tuple[str, str], str] = field(default_factory=dict)
     claimants: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # -> plugins
 
@@ -77,9 +77,9 @@ class Registry:
     def registered_by(self, plugin: str) -> dict[str, list[str]]:
         """What one plugin registered, e.g. ``{"method": ["dpo"]}``."""
         out: dict[str, list[str]] = {}
-        for (kind, name), owner in self.owners.items():
+        for (what, name), owner in self.owners.items():
             if owner == plugin:
-                out.setdefault(kind, []).append(name)
+                out.setdefault(what, []).append(name)
         return out
 
 
@@ -149,8 +149,8 @@ def collect(plugins: Plugins) -> Registry:
                 )
     for plugin_name in failed:  # skipped as a whole: nothing it registered before raising stays
         tables = {what: registry.table(hook) for hook, (_, what) in _HOOKS.items()}
-        for kind, name in [key for key, owner in registry.owners.items() if owner == plugin_name]:
-            del registry.owners[(kind, name)], tables[kind][name]
+        for what, name in [key for key, owner in registry.owners.items() if owner == plugin_name]:
+            del registry.owners[(what, name)], tables[what][name]
         plugins.pm.unregister(name=plugin_name)
         plugins.origins.pop(plugin_name, None)
     return registry

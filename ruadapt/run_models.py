@@ -65,6 +65,11 @@ class AdapterDisabled:
         with torch.no_grad(), self.policy.disable_adapter():
             return self.policy(*args, **kwargs)
 
+    def to(self, *args: Any, **kwargs: Any) -> AdapterDisabled:
+        """A no-op: the view runs wherever the policy is (lets methods call ``ref.to(device)``
+        on any reference)."""
+        return self
+
     def __repr__(self) -> str:
         return f"AdapterDisabled({type(self.policy).__name__})"
 

@@ -3,7 +3,7 @@
 Per language, each answer is compared with the reference answer (``win_rate``), and with
 ``--baseline`` also with the baseline's answer to the same prompt (``paired``: the model's
 win rate over the baseline). A win counts 1, a tie 1/2. The reward model is a
-sequence-classification model (``--reward-model DIR``, e.g. from ``--plugin reward``); the
+sequence-classification model (``--reward-model DIR``, e.g. from ``--method reward``); the
 judge is optional (see ``ruadapt_evals.judge``). Answer lengths are reported next to the
 win rate, because both reward models and judges are known to favour longer answers.
 """

@@ -1,8 +1,8 @@
 """ORPO for ruadapt: supervised fine-tuning plus an odds-ratio preference term, one stage.
 
     pip install ./examples/ruadapt-orpo
-    ruadapt run --plugin orpo --model tiny --data ru-prefs -o out/orpo
-    ruadapt run --plugin orpo --model out/sft --data prefs.jsonl --beta 0.2 --adapter lora -o out/o
+    ruadapt run --method orpo --model tiny --data ru-prefs -o out/orpo
+    ruadapt run --method orpo --model out/sft --data prefs.jsonl --beta 0.2 --adapter lora -o out/o
 
 ORPO (Hong et al., 2024) needs no reference model and no separate SFT stage. With the
 length-normalised likelihood ``P(y|x) = exp(1/|y| * sum_i log pi(y_i | x, y_<i))`` and
@@ -33,7 +33,7 @@ __version__ = "0.1.0"
 
 @dataclass
 class ORPOConfig:
-    """Options of ``ruadapt run --plugin orpo`` (also as flags: ``--beta 0.2``)."""
+    """Options of ``ruadapt run --method orpo`` (also as flags: ``--beta 0.2``)."""
 
     beta: float = opt(0.1, "weight of the odds-ratio term (lambda in the ORPO paper)")
 

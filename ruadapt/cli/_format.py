@@ -10,7 +10,8 @@ from ruadapt.text_table import table
 
 def print_config_help(method, adapter=None) -> None:
     """Options of a method (and adapter), then the common run options."""
-    typer.echo(f"{method.name}: {method.summary}  (data kind: {method.data_kind})\n")
+    reference = "; keeps a frozen reference model" if method.reference_model else ""
+    typer.echo(f"{method.name}: {method.summary}  (data kind: {method.data_kind}{reference})\n")
     typer.echo(f"Method options ({method.config.__name__}):")
     typer.echo(table(describe(method.config), ("option", "type", "default", "help")))
     if adapter is not None:

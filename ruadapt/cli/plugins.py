@@ -90,7 +90,7 @@ def new(
         typer.echo(f"  {file}")
     typer.echo(
         f'next: cd {path} && pip install -e ".[test]" && pytest -q\n'
-        f"      ruadapt run --plugin {name} --model tiny --max-steps 10 -o out/{name}"
+        f"      ruadapt run --method {name} --model tiny --max-steps 10 -o out/{name}"
     )
 
 

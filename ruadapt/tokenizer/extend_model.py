@@ -152,8 +152,9 @@ def extend_model(
     returns the statistics without loading the model or writing anything.
     """
     from ruadapt.models import load_causal_lm, resolve_model
+    from ruadapt.tokenizer.card import save_extension_card
     from ruadapt.tokenizer.embeddings import INITS, resize_and_init_embeddings
-    from ruadapt.tokenizer.extend import extend_tokenizer, save_extension_card
+    from ruadapt.tokenizer.extend import extend_tokenizer
 
     new_tokens = _as_int("new_tokens", new_tokens, 0)
     if pad_to_multiple_of is not None:
@@ -261,7 +262,7 @@ def _append_card(card: Path, stats: dict[str, Any]) -> None:
         lines.append(f"- English texts with identical token ids: {stats['en_identical_share']:.1%}")
     lines += [
         "",
-        "Train the new embeddings next: `ruadapt run --plugin cpt --model THIS_DIR "
+        "Train the new embeddings next: `ruadapt run --method cpt --model THIS_DIR "
         "--data ru-corpus` (train=embeddings).",
     ]
     with open(card, "a", encoding="utf-8") as fh:

@@ -56,7 +56,7 @@ def tokenizer_stats(tokenizer: Any, texts: list[str]) -> dict[str, Any]:
 
 def cyrillic_vocab_share(tokenizer: Any) -> float:
     """Share of the vocabulary whose tokens contain a Cyrillic character (decoded form)."""
-    from ruadapt.tokenizer.extend import has_cyrillic, token_bytes, tokenizer_family
+    from ruadapt.tokenizer.family import has_cyrillic, token_bytes, tokenizer_family
 
     try:
         family = tokenizer_family(tokenizer)
