@@ -337,7 +337,7 @@ def _start_output(config: ResolvedConfig, out: Path) -> Path | None:
         old = resume.move_aside(out) if config.run.overwrite else None
         out.mkdir(parents=True, exist_ok=True)
         outputs.write_atomic(out / METRICS_FILE, "")
-    outputs.mark(out, "run", plugin=config.plugin)
+        outputs.mark(out, "run", plugin=config.plugin)
     write_atomic(out / CONFIG_FILE, config.to_yaml())
     return old
 

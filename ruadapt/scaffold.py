@@ -19,6 +19,7 @@ from pathlib import Path
 from ruadapt.errors import UserError
 
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+MAX_NAME = 64
 
 # template file -> path in the generated package ({module} is filled in)
 FILES = {
@@ -36,6 +37,8 @@ def check_name(name: str) -> str:
         raise UserError(
             f"NAME {name!r}: give the method name only; the package is named ruadapt-NAME"
         )
+    if len(name) > MAX_NAME:  # it names a folder, a package and a module
+        raise UserError(f"NAME is {len(name)} characters long; use at most {MAX_NAME}")
     if not NAME_PATTERN.match(name):
         hint = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
         suggestion = f" (e.g. {hint!r})" if hint and NAME_PATTERN.match(hint) else ""
