@@ -3,26 +3,27 @@
 The life of ``ruadapt run --method dpo --model M --data D -o OUT``, step by step:
 
 1. ``ruadapt/cli/run.py`` parses the command line and calls ``configure`` and ``run_method``
-   here (``run`` is the same for library users and ``ruadapt/pipeline.py``).
+   here (``run`` does both, for library users and ``ruadapt/pipeline.py``).
 2. ``configure`` looks the method and adapter up in the registry (``ruadapt/registry.py``,
    filled from entry points by ``ruadapt/plugins.py``) and merges recipe YAML, ``--set``
    pairs and flags into one config (``ruadapt/config.py``): the common ``RunConfig`` and the
    method's own dataclass, checked before anything loads.
-3. ``run_method`` checks the paths and the machine (``ruadapt/hardware.py``), starts the
-   processes of a multi-process run (``ruadapt/distributed.py``) and prepares the output
-   folder: no clobbering, ``config.yaml`` first, ``metrics.jsonl`` reset or trimmed for
-   ``--resume`` (``ruadapt/outputs.py``).
+3. ``run_method`` checks inputs, output and machine (``ruadapt/outputs.py``,
+   ``ruadapt/hardware.py``), starts the processes of a multi-process run
+   (``ruadapt/distributed.py``), takes the output's lock and starts it: ``config.yaml``
+   first, ``metrics.jsonl`` reset, or checked and trimmed for ``--resume``
+   (``ruadapt/resume.py``).
 4. ``run_method`` loads and checks the data (``Run.load_data`` -> ``ruadapt/data/load.py``:
    read, detect the format, validate, convert to the method's data kind, split), so a data
    mistake fails here, before any model loads.
-5. The method's ``train(run, config)`` (``plugins/<name>.py``, or a third party's) trains
-   ``run.model``: the model and tokenizer load on first use (``ruadapt/models.py``), the
-   adapter wraps the model (``plugins/lora.py``); it logs through ``run.log`` or
-   ``run.callback()`` (``ruadapt/callbacks.py``) into ``metrics.jsonl``, and TRL trainers
-   get their arguments from ``run.training_arguments()``.
+5. The method's ``train(run: ruadapt.Run, config)`` (``plugins/<name>.py``, or a third
+   party's) trains ``run.model``: model and tokenizer load on first use
+   (``ruadapt/models.py``), the adapter wraps the model (``plugins/lora.py``); it logs
+   through ``run.log`` or ``run.callback()`` (``ruadapt/callbacks.py``) into
+   ``metrics.jsonl``, and TRL trainers take ``run.training_arguments()``.
 6. ``finalize`` saves the model (or adapter) and tokenizer in safetensors, atomically, then
-   writes ``run.json``, the completion marker, last (``ruadapt/outputs.py``); a crashed run
-   never looks finished, and ``--resume`` continues from the latest checkpoint.
+   writes ``run.json``, the completion marker, last; a crashed run never looks finished, and
+   ``--resume`` continues from the latest checkpoint in ``checkpoints/``.
 """
 
 from __future__ import annotations
@@ -39,39 +40,16 @@ from typing import Any
 from ruadapt.config import ResolvedConfig
 from ruadapt.contracts import Adapter, Method
 from ruadapt.errors import UserError
-from ruadapt.outputs import (
-    CHECKPOINTS,
-    COMPLETE_MARKER,
-    CONFIG_FILE,
-    METRICS_FILE,
-    check_not_inside_inputs,
-    is_complete,
-    latest_checkpoint,
-    prepare_output,
-    start_output,
-    write_atomic,
-)
+from ruadapt.outputs import write_atomic  # noqa: F401  (re-exported: older imports use it here)
 from ruadapt.registry import Registry
 
-# The output contract lives in ruadapt/outputs.py; these names stay importable from here.
-__all__ = [
-    "CHECKPOINTS",
-    "COMPLETE_MARKER",
-    "CONFIG_FILE",
-    "METRICS_FILE",
-    "Run",
-    "configure",
-    "finalize",
-    "is_complete",
-    "latest_checkpoint",
-    "prepare_output",
-    "run",
-    "run_method",
-    "write_atomic",
-]
+COMPLETE_MARKER = "run.json"
+METRICS_FILE = "metrics.jsonl"
+CONFIG_FILE = "config.yaml"
+CHECKPOINTS = "checkpoints"
 
 
-# ---- entry points ----------------------------------------------------------------------------
+# ---- entry points --------------------------------------------------------------------------
 
 
 def run(method: str, registry: Registry | None = None, **kwargs: Any) -> Path:
@@ -120,8 +98,10 @@ def configure(
 
 
 def run_method(config: ResolvedConfig, registry: Registry) -> Path:
-    """Steps 3 to 6: run ``config.plugin`` end to end and return the completed output folder."""
-    from ruadapt import distributed
+    """Steps 3 to 6: run ``config.plugin`` end to end; returns the completed output folder."""
+    from contextlib import ExitStack
+
+    from ruadapt import distributed, outputs, resume
     from ruadapt.hardware import check_run_options
 
     method = registry.method(config.plugin)
@@ -129,46 +109,59 @@ def run_method(config: ResolvedConfig, registry: Registry) -> Path:
     if not config.run.output:
         raise UserError("no output directory: pass --output DIR")
     out = Path(config.run.output).expanduser()
-    # 3. paths, machine, processes, output folder
-    check_not_inside_inputs(out, {"model": config.run.model, "data": config.run.data})
+    outputs.check_inputs(out, {"--model": config.run.model, "--data": config.run.data})
+    prepare_output(out, overwrite=config.run.overwrite, resume=config.run.resume)
     check_run_options(config.run)
+
     distributed.setup()
-    if distributed.is_main():
-        start_output(
-            out, config.to_yaml(), overwrite=config.run.overwrite, resume=config.run.resume
-        )
-    distributed.barrier()
-    if distributed.world_size() > 1:
-        print(f"[rank {distributed.rank()}/{distributed.world_size()}] training {method.name}")
-    run = Run(config=config, method=method, registry=registry, output_dir=out, adapter=adapter)
-    # 4. the data, read and checked before any model loads
-    run.load_data()
-    # 5. the method trains run.model
-    _seed(config.run.seed)
-    try:
-        method.train(run, config.method)
-    except KeyboardInterrupt:
-        if latest_checkpoint(out) is not None:
-            raise UserError(
-                "interrupted; to continue, rerun the same command with --resume"
-            ) from None
-        raise UserError(
-            "interrupted before the first checkpoint (set save_steps to make "
-            "runs resumable); rerun with --overwrite to start again"
-        ) from None
-    # 6. save and mark complete
-    distributed.barrier()
-    if distributed.is_main():
-        run.extra["world_size"] = distributed.world_size()
-        finalize(run)
-    distributed.barrier()
+    old = None
+    existed = out.exists()
+    fresh = not (out.is_dir() and any(out.iterdir()))  # a failure undoes what it began
+    with ExitStack() as held:
+        if distributed.is_main():
+            held.enter_context(outputs.output_lock(out))
+            outputs.clean_stale(out)
+            old = _start_output(config, out)
+        distributed.barrier()
+        if distributed.world_size() > 1:
+            print(f"[rank {distributed.rank()}/{distributed.world_size()}] training {method.name}")
+        run = Run(config=config, method=method, registry=registry, output_dir=out, adapter=adapter)
+
+        run.load_data()  # step 4: a data mistake fails here, before any model loads
+        _seed(config.run.seed)
+        try:
+            method.train(run, config.method)
+            distributed.barrier()
+            if distributed.is_main():
+                run.extra["world_size"] = distributed.world_size()
+                finalize(run)
+        except BaseException as exc:
+            resumable = latest_checkpoint(out) is not None
+            if distributed.is_main() and not resumable:
+                resume.restore(old, out, fresh=fresh, existed=existed)
+            if isinstance(exc, KeyboardInterrupt):
+                if resumable:
+                    raise Interrupted(
+                        "interrupted; to continue, rerun the same command with --resume", True
+                    ) from None
+                raise Interrupted(
+                    "interrupted before the first checkpoint (set save_steps to make "
+                    "runs resumable); nothing was kept, rerun the command to start again",
+                    False,
+                ) from None
+            raise
+        if distributed.is_main():
+            resume.drop(old)
+        distributed.barrier()
     return out
 
 
 def finalize(run: Run) -> None:
     """Step 6: save the model and tokenizer atomically, then mark the output complete."""
     from ruadapt.models import save_pretrained
+    from ruadapt.resume import check_finite_model
 
+    check_finite_model(run.model)
     out = run.output_dir
     staging = Path(tempfile.mkdtemp(prefix=".saving-", dir=out))
     try:
@@ -182,7 +175,7 @@ def finalize(run: Run) -> None:
         shutil.rmtree(staging, ignore_errors=True)
     summary = {
         "status": "complete",
-        "plugin": run.method.name,  # the key predates --method; readers of run.json use it
+        "plugin": run.method.name,
         "adapter": run.adapter.name if run.adapter else None,
         "seconds": round(time.time() - run._started, 2),
         **run.extra,
@@ -190,18 +183,40 @@ def finalize(run: Run) -> None:
     write_atomic(out / COMPLETE_MARKER, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
 
 
-# ---- what a method's train(run, config) gets -------------------------------------------------
+# ---- what a method's train(run, config) gets, and the helpers -----------------------------
+
+
+def is_complete(directory: str | Path) -> bool:
+    """True when ``directory`` holds the finished output of a run."""
+    marker = Path(directory) / COMPLETE_MARKER
+    if not marker.is_file():
+        return False
+    try:
+        return json.loads(marker.read_text()).get("status") == "complete"
+    except (json.JSONDecodeError, OSError):
+        return False
+
+
+def latest_checkpoint(directory: str | Path) -> Path | None:
+    """The newest checkpoint whose trainer state was fully written, or None."""
+    root = Path(directory) / CHECKPOINTS
+    if not root.is_dir():
+        return None
+    done = [p for p in root.glob("checkpoint-*") if (p / "trainer_state.json").is_file()]
+    if not done:
+        return None
+    return max(done, key=lambda p: int(p.name.rsplit("-", 1)[-1]))
 
 
 @dataclass
 class Run:
     """What a method's ``train(run, config)`` works with.
 
-    The runner has already loaded and checked the data (``dataset``, ``eval_dataset``,
-    converted to the method's data kind) when ``train`` is called; ``model`` and
-    ``tokenizer`` load on first use, with the adapter (``--adapter``) already applied to
-    ``model``, so a method decides when (and whether) the model loads. Methods log through
-    ``log()`` or pass ``callback()`` to a transformers/TRL trainer.
+    The runner has loaded and checked the data (``dataset``, ``eval_dataset``, converted to
+    the method's data kind) before ``train`` is called; ``model`` and ``tokenizer`` load on
+    first use, with the adapter (``--adapter``) already applied to ``model``, so a method
+    decides when the model loads. Methods log through ``log()`` or pass ``callback()`` to a
+    transformers/TRL trainer.
     """
 
     config: ResolvedConfig
@@ -330,6 +345,9 @@ class Run:
         record = {"step": int(step), **{k: _plain(v) for k, v in metrics.items()}}
         with open(self.output_dir / METRICS_FILE, "a", encoding="utf-8") as fh:
             fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+        from ruadapt.resume import check_finite_logs
+
+        check_finite_logs(record, int(step))  # after writing: the bad value stays on record
 
     def callback(self):
         """A transformers ``TrainerCallback`` that writes the trainer's logs to metrics.jsonl."""
@@ -381,6 +399,49 @@ def _plain(value: Any) -> Any:
     if hasattr(value, "item"):
         return value.item()
     return value
+
+
+def prepare_output(directory: str | Path, *, overwrite: bool, resume: bool) -> Path:
+    """Check the output directory by the output policy (see ``ruadapt.outputs``); no writes."""
+    from ruadapt import outputs
+
+    out = outputs.check_output(directory, overwrite=overwrite, resume=resume)
+    if resume and not (out.is_dir() and any(out.iterdir())):
+        raise UserError(f"--resume: nothing to resume in {out}")
+    return out
+
+
+class Interrupted(UserError):
+    """Ctrl-C during training; ``resumable`` when a checkpoint exists to continue from."""
+
+    def __init__(self, message: str, resumable: bool) -> None:
+        super().__init__(message)
+        self.resumable = resumable
+
+
+def _start_output(config: ResolvedConfig, out: Path) -> Path | None:
+    """Check the output, move an old one aside for --overwrite, write config.yaml and metrics.
+
+    Every check runs before anything is written or moved; returns where a replaced output
+    went (restored if this run fails before its first checkpoint).
+    """
+    from ruadapt import outputs, resume
+
+    prepare_output(out, overwrite=config.run.overwrite, resume=config.run.resume)
+    old = None
+    if config.run.resume:
+        ckpt = latest_checkpoint(out)
+        resume.check_resume(config, out, complete=is_complete(out), checkpoint=ckpt)
+        (out / COMPLETE_MARKER).unlink(missing_ok=True)
+        resume.truncate_metrics(out / METRICS_FILE, int(ckpt.name.rsplit("-", 1)[-1]))
+        print(f"resuming from {ckpt}")
+    else:
+        old = resume.move_aside(out) if config.run.overwrite else None
+        out.mkdir(parents=True, exist_ok=True)
+        outputs.write_atomic(out / METRICS_FILE, "")
+        outputs.mark(out, "run", plugin=config.plugin)
+    write_atomic(out / CONFIG_FILE, config.to_yaml())
+    return old
 
 
 def _seed(seed: int) -> None:

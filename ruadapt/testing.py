@@ -190,7 +190,7 @@ def check_method_contract(
     ``tokens_per_second`` on the second step. ``own_loop=True`` is for a method with its own
     training loop that logs through ``run.log`` (those two are then its own business).
     """
-    from ruadapt.outputs import is_complete
+    from ruadapt.runner import is_complete
 
     result = run_method(
         name,
@@ -226,7 +226,7 @@ def check_method_contract(
 def check_method_resumes(name: str, model: str, data: str, output: str | Path, **options) -> Path:
     """Stop method ``name`` after a checkpoint at step 1, ``--resume`` it to step 2, and check
     that it continued rather than restarted: each step is logged exactly once."""
-    from ruadapt.outputs import is_complete
+    from ruadapt.runner import is_complete
 
     sets = {"logging_steps": 1, "save_steps": 1, "batch_size": 2, **options}
     out = run_method(name, model, data, output, **sets, max_steps=1).path
@@ -281,6 +281,10 @@ def check_gradient_accumulation(
     The data must hold at least 2 records; the trainer's seeded sampler reads the same two
     first in both runs. Returns both runs (``accumulation-1``, ``accumulation-2``).
     """
+    # the check sets the batch layout itself
+    options = {
+        k: v for k, v in options.items() if k not in ("batch_size", "gradient_accumulation_steps")
+    }
     common = {"logging_steps": 1, **options, "max_steps": 1}
     out = Path(output)
     whole = run_method(
