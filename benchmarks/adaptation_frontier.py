@@ -99,6 +99,22 @@ def english_texts(chars: int) -> tuple[list[str], list[str]]:
     return evaluation, paragraphs[EN_EVAL_PARAGRAPHS:]
 
 
+def pieces(texts: list[str], size: int) -> list[str]:
+    """Cut texts into pieces of about ``size`` characters at whitespace (0: keep them whole):
+    more, shorter items give the bootstrap more to resample for the same scoring cost."""
+    if not size:
+        return texts
+    out = []
+    for text in texts:
+        start = 0
+        while start < len(text):
+            cut = text.find(" ", start + size)
+            cut = len(text) if cut < 0 or len(text) - cut < size // 2 else cut
+            out.append(text[start:cut].strip())
+            start = cut
+    return [p for p in out if p]
+
+
 def paired_ratio(bits: list[float], base: list[float], n: int = 2000, seed: int = 0) -> dict:
     """Ratio of total bits (same texts, so of bits per character) with a paired 95% bootstrap
     interval over texts."""
@@ -311,6 +327,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--recipes", default=",".join(RECIPES), help="recipes to run")
     parser.add_argument("--steps", type=int, default=60, help="optimizer steps per point")
     parser.add_argument("--heldout-chars", type=int, default=12000, help="per language")
+    parser.add_argument(
+        "--piece-chars",
+        type=int,
+        default=0,
+        help="score held-out texts in pieces of about this many characters (0: whole documents)",
+    )
     parser.add_argument("--prompts", type=int, default=24, help="generation prompts (0: none)")
     parser.add_argument("--gen-tokens", type=int, default=24, help="new tokens per answer")
     parser.add_argument("--speed-repeats", type=int, default=3)
@@ -319,6 +341,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(RESULTS / "adaptation_frontier.json"))
     parser.add_argument("--plot", default=str(RESULTS / "adaptation_frontier.png"))
     parser.add_argument("--threads", type=int, default=0, help="torch threads (0: default)")
+    parser.add_argument(
+        "--merge",
+        default="",
+        help="comma-separated JSON files of runs with the same settings (e.g. token counts run "
+        "in parallel processes) whose points and speeds join --out's before the plot",
+    )
     args = parser.parse_args(argv)
 
     import torch
@@ -342,7 +370,10 @@ def main(argv: list[str] | None = None) -> int:
     en_eval, en_replay = english_texts(args.heldout_chars)
     replay = work / "en-replay.jsonl"
     replay.write_text("".join(json.dumps({"text": p}) + "\n" for p in en_replay))
-    texts = {"ru": heldout_texts(max_chars=args.heldout_chars), "en": en_eval}
+    texts = {
+        "ru": pieces(heldout_texts(max_chars=args.heldout_chars), args.piece_chars),
+        "en": pieces(en_eval, args.piece_chars),
+    }
     prompts = load_prompts(max_prompts=args.prompts) if args.prompts else []
     settings = {
         "model": "smollm2",
@@ -352,6 +383,7 @@ def main(argv: list[str] | None = None) -> int:
         "extend_chars": args.extend_chars,
         "heldout_chars": {k: sum(map(len, v)) for k, v in texts.items()},
         "heldout_texts": {k: len(v) for k, v in texts.items()},
+        "piece_chars": args.piece_chars,
         "prompts": len(prompts),
         "gen_tokens": args.gen_tokens,
         "threads": torch.get_num_threads(),
@@ -441,6 +473,15 @@ def main(argv: list[str] | None = None) -> int:
                 f"throughput {point['ru_throughput_ratio']:.2f}x",
                 flush=True,
             )
+    for other in filter(None, args.merge.split(",")):
+        extra = json.loads(Path(other).read_text())
+        if extra.get("settings") != settings:
+            print(f"{other}: other settings, not merged", file=sys.stderr)
+            return 2
+        names = {p["name"] for p in result["points"]}
+        result["points"] += [p for p in extra["points"] if p["name"] not in names]
+        result["speed"] = {**extra.get("speed", {}), **result["speed"]}
+        result["commands"] += [c for c in extra.get("commands", []) if c not in result["commands"]]
     save()
     plot(result, Path(args.plot))
     print(f"wrote {out_path} and {args.plot}")
