@@ -321,6 +321,41 @@ def plot(result: dict, path: Path) -> None:
     fig.savefig(path, dpi=120)
 
 
+def markdown_table(result: dict) -> str:
+    """The frontier as a markdown table (docs/adaptation.md), straight from the JSON."""
+
+    def interval(r: dict) -> str:
+        return f"{r['ratio']:.3f} [{r['low']:.3f}, {r['high']:.3f}]"
+
+    o = result["original"]
+    g0 = o.get("generation", {}).get("ru")
+    rows = [
+        "| point | CPU s | Russian bpc | ratio [95% CI] | English bpc ratio [95% CI] "
+        "| ru tokens/word | content throughput | ru chrF++ [95% CI] | ru in Russian |",
+        "|---|---|---|---|---|---|---|---|---|",
+        f"| original | | {o['ru']['bits_per_char']:.3f} | 1 | 1 | {o['ru']['tokens_per_word']:.2f} "
+        + (
+            f"| 1 | {g0['chrf']:.1f} [{g0['low']:.1f}, {g0['high']:.1f}] "
+            f"| {g0['answer_language_accuracy']:.2f} |"
+            if g0
+            else "| 1 | n/a | n/a |"
+        ),
+    ]
+    order = {name: i for i, name in enumerate(RECIPES)}
+    for p in sorted(result["points"], key=lambda p: (p["new_tokens"], order[p["recipe"]])):
+        m, g = p["measured"], p["measured"].get("generation", {}).get("ru")
+        chrf = f"{g['chrf']:.1f} [{g['low']:.1f}, {g['high']:.1f}]" if g else "n/a"
+        lang = f"{g['answer_language_accuracy']:.2f}" if g else "n/a"
+        mark = " **P**" if p["name"] in result.get("pareto", []) else ""
+        rows.append(
+            f"| {p['name']}{mark} | {p['train'].get('cpu_seconds', 0):.0f} "
+            f"| {m['ru']['bits_per_char']:.3f} | {interval(p['ru_bpc_ratio'])} "
+            f"| {interval(p['en_bpc_ratio'])} | {m['ru']['tokens_per_word']:.2f} "
+            f"| {p['ru_throughput_ratio']:.2f}x | {chrf} | {lang} |"
+        )
+    return "\n".join(r for r in rows if r)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tokens", default="0,500,1500,3000,8000", help="new-token counts")
@@ -341,6 +376,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(RESULTS / "adaptation_frontier.json"))
     parser.add_argument("--plot", default=str(RESULTS / "adaptation_frontier.png"))
     parser.add_argument("--threads", type=int, default=0, help="torch threads (0: default)")
+    parser.add_argument("--table", action="store_true", help="print --out as a markdown table")
     parser.add_argument(
         "--merge",
         default="",
@@ -348,6 +384,9 @@ def main(argv: list[str] | None = None) -> int:
         "in parallel processes) whose points and speeds join --out's before the plot",
     )
     args = parser.parse_args(argv)
+    if args.table:
+        print(markdown_table(json.loads(Path(args.out).read_text())))
+        return 0
 
     import torch
     from ruadapt_evals.data import load_prompts
@@ -484,6 +523,7 @@ def main(argv: list[str] | None = None) -> int:
         result["commands"] += [c for c in extra.get("commands", []) if c not in result["commands"]]
     save()
     plot(result, Path(args.plot))
+    print(markdown_table(result))
     print(f"wrote {out_path} and {args.plot}")
     return 0
 
