@@ -84,9 +84,13 @@ def load_causal_lm(
     path = resolve_model(spec)
     try:
         if is_adapter_dir(path):
-            base = AutoModelForCausalLM.from_pretrained(
-                resolve_model(adapter_base(path)), trust_remote_code=trust_remote_code, dtype=dtype
-            )
+            base_path = resolve_model(adapter_base(path))
+            if is_adapter_dir(base_path):  # an adapter trained on a merged adapter: a chain
+                base = load_causal_lm(base_path, trust_remote_code=trust_remote_code, dtype=dtype)
+            else:
+                base = AutoModelForCausalLM.from_pretrained(
+                    base_path, trust_remote_code=trust_remote_code, dtype=dtype
+                )
             _match_vocab(base, path)
             return merge_adapter(base, path)
         return AutoModelForCausalLM.from_pretrained(
@@ -105,10 +109,13 @@ def merge_adapter(base: Any, adapter_path: str) -> Any:
 
     PEFT loads adapters for inference and freezes every weight; the merged model keeps those
     flags, so a method trained on it (KTO after a LoRA SFT stage) would have nothing to train.
+    The merged model's ``_name_or_path`` becomes the adapter folder, so an adapter trained on
+    it records that folder as its base and loads onto base + this adapter, not the bare base.
     """
     from peft import PeftModel
 
     model = PeftModel.from_pretrained(base, adapter_path).merge_and_unload()
+    model.config._name_or_path = model.name_or_path = str(Path(adapter_path).resolve())
     return model.requires_grad_(True)
 
 

@@ -82,7 +82,9 @@ def build_app() -> typer.Typer:
     global _built
     if not _built:
         _register_core_commands()
-        registry().plugins.pm.hook.register_commands(app=app)
+        from ruadapt.registry import add_commands
+
+        add_commands(registry(), app)  # a plugin raising here is reported, not fatal
         _built = True
     return app
 

@@ -39,6 +39,12 @@ def eval_command(
     ),
     speed_repeats: int = typer.Option(5, "--speed-repeats", help="Timed repeats (median)."),
     speed_prompts: int = typer.Option(32, "--speed-prompts", help="Prompts per language timed."),
+    speed_isolation: str = typer.Option(
+        "process",
+        "--speed-isolation",
+        help="With --baseline: `process` times each model in its own process, repeats "
+        "interleaved; `none` times them in this process, one after the other.",
+    ),
     prompt_format: str = typer.Option(
         "auto", "--prompt-format", help="auto (chat template if any), chat or plain."
     ),
@@ -74,6 +80,7 @@ def eval_command(
         mc_items=mc_items,
         speed_repeats=speed_repeats,
         speed_prompts=speed_prompts,
+        speed_isolation=speed_isolation,
         prompt_format=prompt_format,
         lm_eval_tasks=lm_eval_tasks,
         device=device,
