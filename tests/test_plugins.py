@@ -267,3 +267,15 @@ def test_plugin_raising_in_register_commands_is_reported_not_fatal():
     add_commands(registry, app)
     assert "register_commands raised RuntimeError: no CLI today" in plugins.failures["crashing"]
     assert [c.name for c in app.registered_commands] == ["fine"]
+
+
+def test_contract_check_catches_missing_step_zero_and_tokens_per_second(
+    site, tiny_model, tiny_data, tmp_path
+):
+    """echo-lm logs only its loss from a hand-written loop: as a Trainer-based method it would
+    miss the step-0 parameter line and tokens_per_second that run.callback() writes."""
+    from ruadapt.testing import check_method_contract
+
+    with pytest.raises(AssertionError, match="step-0 line with trainable_parameters"):
+        check_method_contract("echo-lm", tiny_model, tiny_data("text"), tmp_path / "a")
+    check_method_contract("echo-lm", tiny_model, tiny_data("text"), tmp_path / "b", own_loop=True)
