@@ -61,11 +61,10 @@ def eval_command(
 
     Example: ruadapt eval --model out/ext --baseline tiny -o out/report
     """
-    from ruadapt_evals.suite import evaluate
-
     from ruadapt.cli import registry
+    from ruadapt.pipeline import write_eval
 
-    report = evaluate(
+    report = write_eval(
         output,
         registry(),
         model=model,
@@ -103,7 +102,11 @@ def report_command(
     """
     from ruadapt_evals.compare import compare
 
-    report = compare(runs, output, overwrite=overwrite)
+    from ruadapt.outputs import check_output, staged_folder
+
+    out = check_output(output, overwrite=overwrite, inputs={"run": ",".join(runs)})
+    with staged_folder(out, "report", checked=True) as staging:
+        report = compare(runs, str(staging), overwrite=True)
     typer.echo(f"compared {len(report['runs'])} runs: {output}/report.html")
 
 

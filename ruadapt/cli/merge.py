@@ -28,23 +28,23 @@ def merge_adapter(adapter: str, output: str, *, overwrite: bool = False, registr
     The adapter plugin that made the directory does the merge (``Adapter.merge``); this
     function checks the paths first so no plugin can clobber an output by mistake.
     """
-    from ruadapt.models import is_adapter_dir
+    from ruadapt.models import adapter_base, is_adapter_dir
+    from ruadapt.outputs import check_output, staged_folder
     from ruadapt.registry import get_registry
 
-    src, out = Path(adapter).expanduser(), Path(output).expanduser()
+    src = Path(adapter).expanduser()
     if not src.is_dir() or not is_adapter_dir(src):
         raise UserError(f"{src} is not an adapter directory (no adapter_config.json)")
-    if out.resolve() == src.resolve():
-        raise UserError("merge --output must differ from the adapter directory")
-    if out.exists() and (not out.is_dir() or any(out.iterdir())) and not overwrite:
-        raise UserError(f"output {out} is not empty; pass --overwrite to replace it")
+    inputs = {"adapter": src, "base model": adapter_base(src)}
+    out = check_output(output, overwrite=overwrite, inputs=inputs)
     plugin = (registry or get_registry()).adapter(adapter_name(src))
     if plugin.merge is None:
         raise UserError(f"adapter {plugin.name!r} cannot be merged into its base model")
     kwargs = (
         {"overwrite": True} if "overwrite" in inspect.signature(plugin.merge).parameters else {}
     )
-    plugin.merge(str(src), str(out), **kwargs)
+    with staged_folder(out, "merge", checked=True) as staging:
+        plugin.merge(str(src), str(staging), **kwargs)  # the plugin writes only the staging
     return out
 
 
