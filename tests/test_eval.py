@@ -261,7 +261,7 @@ def test_html_is_self_contained_and_escapes_prompt_text(run):
     page = (out / "report.html").read_text()
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert page.count("data:image/png;base64,") == 2
+    assert page.count("data:image/png;base64,") == 3  # changes, languages, ratios
     assert "<script" not in page.lower().replace("&lt;script", "")
 
 
