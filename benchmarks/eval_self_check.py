@@ -28,6 +28,7 @@ from pathlib import Path
 METRICS = (
     "content_chars_per_second",
     "new_tokens_per_second",
+    "new_tokens_per_cpu_second",
     "decode_tokens_per_second",
     "time_to_first_token",
     "peak_memory_mb",
@@ -35,7 +36,7 @@ METRICS = (
 TOLERANCE = 0.10
 
 
-def one_run(mode: str, work: Path, index: int, threads: int) -> dict:
+def one_run(mode: str, work: Path, index: int, threads: int, extra: list[str]) -> dict:
     out = work / f"{mode}-{index}"
     command = [
         sys.executable,
@@ -52,6 +53,7 @@ def one_run(mode: str, work: Path, index: int, threads: int) -> dict:
         mode,
         "-o",
         str(out),
+        *extra,
     ]
     env = dict(os.environ, HF_HUB_OFFLINE="1", OMP_NUM_THREADS=str(threads))
     load_before = os.getloadavg()[0]
@@ -104,6 +106,12 @@ def main() -> None:
     parser.add_argument("--modes", default="process,none")
     parser.add_argument("--threads", type=int, default=1, help="OMP_NUM_THREADS of each eval")
     parser.add_argument(
+        "--eval-args",
+        default="",
+        help="extra ruadapt eval options, e.g. '--speed-prompts 8 --max-new-tokens 16' on a "
+        "busy machine",
+    )
+    parser.add_argument(
         "-o",
         "--output",
         default=str(Path(__file__).parent / "results" / "eval_self_check.json"),
@@ -114,18 +122,22 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for index in range(args.runs):
             for mode in modes:  # modes alternate too, so both see the same stretch of load
-                run = one_run(mode, Path(tmp), index, args.threads)
+                run = one_run(mode, Path(tmp), index, args.threads, args.eval_args.split())
                 results.setdefault(mode, []).append(run)
                 print(f"{mode} run {index + 1}: {json.dumps(run['ratios']['ru'])}", flush=True)
+                write(args, results)  # after every run: a long benchmark keeps what it measured
+
+
+def write(args: argparse.Namespace, results: dict) -> None:
     data = {
         "benchmark": "eval --model tiny --baseline tiny --tasks speed: model/baseline ratios",
         "command": "python benchmarks/eval_self_check.py " + " ".join(sys.argv[1:]),
         "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, {platform.python_version()}",
         "eval_threads": args.threads,
-        "settings": "eval defaults: 32 prompts per language, 32 new tokens, batch 16, "
-        "1 warm-up + 5 "
-        "timed repeats per side",
+        "settings": "eval defaults (32 prompts per language, 32 new tokens, batch 16, 1 warm-up + "
+        "5 timed repeats per side) unless eval_args says otherwise",
+        "eval_args": args.eval_args,
         "tolerance": f"1.00 +- {TOLERANCE}",
         "modes": {
             mode: {"summary": summarize(runs), "runs": runs} for mode, runs in results.items()
@@ -134,7 +146,7 @@ def main() -> None:
     path = Path(args.output)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=2) + "\n")
-    print(f"wrote {path}")
+    print(f"wrote {path}", flush=True)
 
 
 if __name__ == "__main__":

@@ -104,7 +104,7 @@ def html_page(result: dict[str, Any]) -> str:
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
         f"<title>{escape(title)}</title><style>{CSS}"
-        ".plots{display:flex;flex-wrap:wrap;gap:8px}.plot img{max-width:370px}</style>"
+        ".plots{display:flex;flex-wrap:wrap;gap:12px}.plot img{width:560px;max-width:100%}</style>"
         f"</head><body><h1>{escape(title)}</h1><div class='sub'>{escape(result['created'])}</div>"
         f"<h2>Side by side</h2>{table(headers, body)}<p class='note'>{escape(NOTE)}</p>"
         f"<h2>Plots</h2><div class='plots'>{figures}</div>"

@@ -16,6 +16,10 @@ METRICS: dict[str, tuple[str, bool]] = {
     "content_chars_per_second": ("reference chars/token x decode tokens/s (headline speed)", True),
     "content_words_per_second": ("reference words/token x decode tokens/s", True),
     "new_tokens_per_second": ("generated tokens / generation wall time", True),
+    "new_tokens_per_cpu_second": (
+        "generated tokens / CPU seconds of the process (CPU only; robust to a shared machine)",
+        True,
+    ),
     "decode_tokens_per_second": ("tokens after the first / time after the first", True),
     "chars_per_second": ("characters of generated text / generation wall time", True),
     "words_per_second": ("razdel words of generated text / generation wall time", True),
@@ -40,6 +44,59 @@ METRICS: dict[str, tuple[str, bool]] = {
     "mean_reward": ("mean reward-model score of the answers", True),
     "judge_win_rate": ("share of pairwise wins by the judge endpoint", True),
 }
+
+
+# metric -> unit and scale, shown beside every value in the reports (the glossary's source)
+UNITS: dict[str, str] = {
+    "content_chars_per_second": "chars/s",
+    "content_words_per_second": "words/s",
+    "new_tokens_per_second": "tokens/s",
+    "new_tokens_per_cpu_second": "tokens/CPU-s",
+    "decode_tokens_per_second": "tokens/s",
+    "prefill_tokens_per_second": "tokens/s",
+    "chars_per_second": "chars/s",
+    "words_per_second": "words/s",
+    "prefill_seconds": "s",
+    "time_to_first_token": "s",
+    "peak_memory_mb": "MiB",
+    "kv_cache_mb": "MiB",
+    "reference_chars_per_token": "chars/token",
+    "tokens_per_word": "tokens/word",
+    "tokens_per_char": "tokens/char",
+    "tokens_per_byte": "tokens/byte",
+    "chars_per_token": "chars/token",
+    "bits_per_char": "bits/char",
+    "bits_per_byte": "bits/byte",
+    "bits_per_text": "bits/text",
+    "chrf": "0-100",
+    "bleu": "0-100",
+    "answer_language_accuracy": "share 0-1",
+    "mean_answer_chars": "chars",
+    "mean_answer_words": "words",
+    "empty_answer_rate": "share 0-1",
+    "mc_accuracy": "share 0-1",
+    "mc_accuracy_norm": "share 0-1",
+    "chance": "share 0-1",
+    "win_rate": "share 0-1, 0.5 = even",
+    "mean_reward": "reward-model score",
+    "judge_win_rate": "share 0-1, 0.5 = even",
+}
+
+
+def unit(metric: str) -> str:
+    """The unit and scale of ``metric`` ('' when unknown, e.g. a third-party metric)."""
+    return UNITS.get(metric, "")
+
+
+def glossary(metrics: Iterable[str]) -> list[tuple[str, str, str, str]]:
+    """``(metric, unit/scale, better, meaning)`` rows for the given metrics, in order."""
+    rows = []
+    for metric in dict.fromkeys(metrics):
+        better = higher_is_better(metric)
+        direction = "" if better is None else "higher" if better else "lower"
+        meaning = METRICS[metric][0] if metric in METRICS else ""
+        rows.append((metric, unit(metric), direction, meaning))
+    return rows
 
 
 def higher_is_better(metric: str) -> bool | None:

@@ -7,6 +7,7 @@ import io
 import math
 from typing import Any
 
+from ruadapt_evals.metrics import higher_is_better
 from ruadapt_evals.tables import HEADLINE, fmt, label, value
 
 COLORS = {"ru": "#2f6db5", "en": "#e08a2c"}
@@ -72,8 +73,21 @@ def language_bars(report: dict) -> str | None:
     return _png(fig)
 
 
+BETTER, WORSE, UNCLEAR = "#2e7d32", "#c62828", "#9e9e9e"
+
+
+def _ru_tone(metric: str, ratio: float) -> str:
+    """Colour of a Russian/English ratio: green when Russian is at least on par for this
+    metric's direction, red when it is behind, grey when the direction is unknown."""
+    better = higher_is_better(metric)
+    if better is None:
+        return UNCLEAR
+    return BETTER if (ratio >= 1) == better or ratio == 1 else WORSE
+
+
 def ratio_bars(report: dict) -> str | None:
-    """Russian/English ratio of each headline metric (1.0 = parity), model next to baseline."""
+    """Russian/English ratio of each headline metric (1.0 = parity), model next to baseline;
+    green = Russian on par or ahead for that metric, red = Russian behind."""
     metrics = [
         m for m in _present(report) if value(report, m[0], "model", "ru_en", m[1]) is not None
     ]
@@ -81,23 +95,86 @@ def ratio_bars(report: dict) -> str | None:
         return None
     plt = _pyplot()
     roles = ["model", "baseline"] if report.get("baseline") else ["model"]
-    fig, ax = plt.subplots(figsize=(8, 0.42 * len(metrics) * len(roles) + 1.2))
+    fig, ax = plt.subplots(figsize=(9, 0.45 * len(metrics) * len(roles) + 1.4))
     height = 0.8 / len(roles)
     for r, role in enumerate(roles):
-        ys, vs = [], []
         for i, (task, metric) in enumerate(metrics):
             v = value(report, task, role, "ru_en", metric)
-            if v is not None:
-                ys.append(i + (r - (len(roles) - 1) / 2) * height)
-                vs.append(v)
-        bars = ax.barh(ys, vs, height=height * 0.9, label=role, color=("#4c956c", "#b8b8b8")[r])
-        ax.bar_label(bars, fmt="%.2f", fontsize=7, padding=2)
+            if v is None or not math.isfinite(v):
+                continue
+            y = i + (r - (len(roles) - 1) / 2) * height
+            bar = ax.barh(
+                y,
+                v,
+                height=height * 0.9,
+                color=_ru_tone(metric, v),
+                alpha=1.0 if role == "model" else 0.45,
+                hatch=None if role == "model" else "//",
+            )
+            ax.bar_label(bar, labels=[f"{v:.2f} {role}"], fontsize=8, padding=2)
     ax.axvline(1.0, color="black", linewidth=0.8, linestyle="--")
-    ax.set_yticks(range(len(metrics)), [f"{label(m)} ({t})" for t, m in metrics], fontsize=8)
+    ax.set_yticks(range(len(metrics)), [f"{label(m)} ({t})" for t, m in metrics], fontsize=9)
     ax.invert_yaxis()
-    ax.set_xlabel("Russian / English (1.0 = parity)", fontsize=9)
+    ax.set_xlabel(
+        "Russian / English on the same content (1.0 = parity); green: Russian on par or "
+        "ahead, red: behind",
+        fontsize=9,
+    )
+    ax.margins(x=0.15)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(fontsize=8, loc="lower right")
+    fig.tight_layout()
+    return _png(fig)
+
+
+def change_bars(report: dict) -> str | None:
+    """Model / baseline per headline metric and language with its 95% interval; green =
+    better for that metric, red = worse, grey = no clear change (the interval allows none)."""
+    if not report.get("baseline"):
+        return None
+    from ruadapt_evals.verdict import FINDINGS
+
+    wanted = [("tokenization", "tokens_per_word")] + [(t, m) for t, m, _ in FINDINGS]
+    rows = []
+    for task, metric in wanted:
+        versus = report["tasks"].get(task, {}).get("model_vs_baseline", {})
+        for lang in ("ru", "en"):
+            diff = versus.get("differences", {}).get(lang, {}).get(metric)
+            ratio = diff.get("ratio") if diff else versus.get(lang, {}).get(metric)
+            if ratio is None or not math.isfinite(ratio):
+                continue
+            ci = diff.get("ratio_ci") if diff else None
+            tone = UNCLEAR
+            if diff and diff.get("excludes_zero"):
+                up = ratio > 1
+                tone = BETTER if up == bool(higher_is_better(metric)) else WORSE
+            rows.append((f"{label(metric)} {lang} ({task})", ratio, ci, tone))
+    if not rows:
+        return None
+    plt = _pyplot()
+    fig, ax = plt.subplots(figsize=(9, 0.32 * len(rows) + 1.3))
+    for i, (_, ratio, ci, tone) in enumerate(rows):
+        ax.barh(i, ratio - 1, left=1, height=0.7, color=tone)
+        if ci and all(isinstance(c, (int, float)) and math.isfinite(c) for c in ci):
+            ax.errorbar(
+                ratio, i, xerr=[[ratio - ci[0]], [ci[1] - ratio]], color="black", capsize=3, lw=1
+            )
+        ax.annotate(
+            f"{ratio:.2f}",
+            (max(ratio, 1), i),
+            xytext=(6, -3),
+            textcoords="offset points",
+            fontsize=8,
+        )
+    ax.axvline(1.0, color="black", linewidth=0.8)
+    ax.set_yticks(range(len(rows)), [r[0] for r in rows], fontsize=9)
+    ax.invert_yaxis()
+    ax.set_xlabel(
+        "model / baseline (1.0 = no change), 95% interval; green: better, red: worse, "
+        "grey: no clear change",
+        fontsize=9,
+    )
+    ax.margins(x=0.12)
+    ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     return _png(fig)
 
@@ -105,7 +182,7 @@ def ratio_bars(report: dict) -> str | None:
 def grouped_bars(title: str, groups: list[str], series: dict[str, list[float | None]]) -> str:
     """Bars of several series per group (``ruadapt report``: runs x languages)."""
     plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(max(4.0, 1.1 * len(groups) + 1.5), 2.8))
+    fig, ax = plt.subplots(figsize=(max(6.0, 1.4 * len(groups) + 2.0), 3.6))
     width = 0.8 / max(1, len(series))
     for k, (name, values) in enumerate(series.items()):
         labelled = False
@@ -117,11 +194,12 @@ def grouped_bars(title: str, groups: list[str], series: dict[str, list[float | N
                 x, v, width=width * 0.92, color=COLORS.get(name), label=None if labelled else name
             )
             labelled = True
-            ax.annotate(fmt(v), (x, v), ha="center", va="bottom", fontsize=7)
-    ax.set_xticks(range(len(groups)), groups, fontsize=8, rotation=15 if len(groups) > 4 else 0)
-    ax.set_title(title, fontsize=9)
+            ax.annotate(fmt(v), (x, v), ha="center", va="bottom", fontsize=9)
+    ax.set_xticks(range(len(groups)), groups, fontsize=10, rotation=15 if len(groups) > 4 else 0)
+    ax.set_title(title, fontsize=11)
+    ax.tick_params(axis="y", labelsize=9)
     ax.margins(y=0.18)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=9)
     fig.tight_layout()
     return _png(fig)

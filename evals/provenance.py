@@ -13,6 +13,16 @@ def _sha256(path: Path) -> str | None:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:16] if path.is_file() else None
 
 
+def model_label(spec: str) -> str:
+    """A short name for titles: a local folder as its last two path parts
+    (``demo-real/simpo``), a hub id or alias (``tiny``, ``org/model``) as given."""
+    path = Path(spec).expanduser()
+    if not path.exists():
+        return spec
+    parts = path.resolve().parts
+    return "/".join(parts[-2:]) if len(parts) > 2 else path.resolve().name
+
+
 def describe_model(ctx: Any) -> dict[str, Any]:
     """Name, resolved path, size, dtype and short hashes of config and tokenizer files.
 
@@ -23,6 +33,7 @@ def describe_model(ctx: Any) -> dict[str, Any]:
     path = Path(resolve_model(ctx.spec))
     info: dict[str, Any] = {
         "name": ctx.spec,
+        "label": model_label(ctx.spec),
         "path": str(path),
         "config_sha256": _sha256(path / "config.json"),
         "tokenizer_sha256": _sha256(path / "tokenizer.json"),

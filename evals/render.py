@@ -16,6 +16,7 @@ from ruadapt_evals.tables import (
     INTERVAL_NOTE,
     SPREAD_NOTE,
     examples,
+    glossary_rows,
     headline_rows,
     paired_rows,
     subtitle,
@@ -58,7 +59,12 @@ def md_table(headers: list[str], rows: list[list[str]]) -> str:
 
 def markdown(report: dict[str, Any], plot_files: list[str] | None = None) -> str:
     """The whole report as Markdown tables (``plot_files``: PNGs beside it, linked)."""
+    from ruadapt_evals.verdict import verdict
+
     parts = [f"# {title(report)}", "", subtitle(report), ""]
+    for language, findings in verdict(report):
+        parts.append(f"- **{language}:** " + "; ".join(text for text, _ in findings))
+    parts.append("")
     headers, rows = headline_rows(report)
     parts += [
         "## At a glance",
@@ -106,6 +112,8 @@ def markdown(report: dict[str, Any], plot_files: list[str] | None = None) -> str
                 if side.get("reference"):
                     parts.append(f"  - reference: {md_cell(side['reference'])}")
         parts.append("")
+    headers, rows = glossary_rows(report)
+    parts += ["## Glossary", "", md_table(headers, rows), ""]
     return "\n".join(parts)
 
 

@@ -37,9 +37,11 @@ INTERVAL_NOTE = (
 
 
 def title(report: dict[str, Any]) -> str:
-    name = report["model"]["name"]
+    name = report["model"].get("label") or report["model"]["name"]
     base = report.get("baseline")
-    return f"ruadapt eval: {name}" + (f" vs baseline {base['name']}" if base else "")
+    return f"ruadapt eval: {name}" + (
+        f" vs baseline {base.get('label') or base['name']}" if base else ""
+    )
 
 
 def subtitle(report: dict[str, Any]) -> str:
@@ -64,9 +66,12 @@ def fmt(value: Any) -> str:
 
 
 def label(metric: str) -> str:
-    """The metric name with an arrow saying which direction is better."""
+    """The metric name with its unit and an arrow saying which direction is better."""
+    from ruadapt_evals.metrics import unit
+
     better = higher_is_better(metric)
-    return metric + ("" if better is None else " ↑" if better else " ↓")
+    shown = f"{metric} ({unit(metric)})" if unit(metric) else metric
+    return shown + ("" if better is None else " ↑" if better else " ↓")
 
 
 def value(report: dict, task: str, role: str, lang: str, metric: str) -> Any:
@@ -199,3 +204,19 @@ def examples(report: dict) -> list[dict[str, Any]]:
             row[lang] = dict(ex[lang], baseline=base.get(ex["id"], {}).get(lang, {}).get("answer"))
         merged.append(row)
     return merged
+
+
+def glossary_rows(report: dict) -> tuple[list[str], list[list[str]]]:
+    """Unit, scale, better direction and meaning of every metric the report shows (from
+    ``ruadapt_evals.metrics.METRICS``/``UNITS``, the one place they are defined)."""
+    from ruadapt_evals.metrics import glossary
+
+    shown = [
+        metric
+        for task, metric in HEADLINE
+        if any(value(report, task, "model", lang, metric) is not None for lang in LANGUAGES)
+    ]
+    for task in report["tasks"]:
+        shown += metric_names(report, task)
+    rows = [list(row) for row in glossary(shown)]
+    return ["metric", "unit / scale", "better", "meaning"], rows

@@ -119,7 +119,11 @@ def test_report_files_are_written_and_json_matches_the_returned_report(run):
     report, out = run
     for name in ("report.json", "report.md", "report.html", "generations.jsonl"):
         assert (out / name).is_file(), name
-    assert sorted(p.name for p in (out / "plots").iterdir()) == ["languages.png", "ratios.png"]
+    assert sorted(p.name for p in (out / "plots").iterdir()) == [
+        "changes.png",
+        "languages.png",
+        "ratios.png",
+    ]
     assert not [p for p in out.rglob(".*")], "temporary files left behind"
     on_disk = json.loads((out / "report.json").read_text())
     assert on_disk["schema_version"] == 1

@@ -154,5 +154,7 @@ def test_comparison_shows_intervals_and_marks_a_paired_difference_from_the_first
     assert moved["ru"]["excludes_zero"] and moved["ru"]["ratio"] == pytest.approx(1.2)
     assert not moved["en"]["excludes_zero"]
     md = (tmp_path / "cmp" / "report.md").read_text()
-    row = next(line for line in md.splitlines() if line.startswith("| bits_per_char ↓ ru"))
+    row = next(
+        line for line in md.splitlines() if line.startswith("| bits_per_char (bits/char) ↓ ru")
+    )
     assert row.count("[") == 3 and row.rstrip(" |").endswith("*")

@@ -11,6 +11,7 @@ changes, and that multiplied by decode speed is how fast content reaches a reade
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from typing import Any
@@ -22,6 +23,7 @@ from ruadapt.contracts import EvalTask
 # reported per language as median over repeats, each with its spread
 TIMED = (
     "new_tokens_per_second",
+    "new_tokens_per_cpu_second",
     "decode_tokens_per_second",
     "chars_per_second",
     "words_per_second",
@@ -125,7 +127,7 @@ def timed_pass(ctx: Any, encoded: list[list[int]], config: Any) -> dict[str, flo
 
     model, tok, device = ctx.model, ctx.tokenizer, ctx.device
     n_new = config.max_new_tokens
-    total = prefill = ttft = decode = 0.0
+    total = prefill = ttft = decode = cpu = 0.0
     tokens = decode_tokens = prompt_tokens = chars = words = 0
     batches = length_batches([len(e) for e in encoded], ctx.options.batch_size)
     with torch.inference_mode():
@@ -137,10 +139,11 @@ def timed_pass(ctx: Any, encoded: list[list[int]], config: Any) -> dict[str, flo
             _sync(device)
             prefill += time.perf_counter() - start
             clock = TokenClock()
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.process_time()
             out = model.generate(**inputs, generation_config=config, streamer=clock)
             _sync(device)
             total += time.perf_counter() - start
+            cpu += time.process_time() - cpu_start
             ttft += clock.times[1] - start
             decode += clock.times[-1] - clock.times[1]
             new = out[:, inputs["input_ids"].shape[1] :]
@@ -154,6 +157,9 @@ def timed_pass(ctx: Any, encoded: list[list[int]], config: Any) -> dict[str, flo
             words += count_words(texts)
     return {
         "new_tokens_per_second": tokens / total,
+        # CPU seconds this process spent generating (all its threads): unlike wall time, not
+        # inflated by other jobs waiting for the same cores; meaningful on CPU only
+        "new_tokens_per_cpu_second": tokens / cpu if cpu > 0 and device == "cpu" else math.nan,
         # with a 1-token budget there is no decode phase; fall back to end-to-end
         "decode_tokens_per_second": decode_tokens / decode if decode > 0 else tokens / total,
         "chars_per_second": chars / total,
