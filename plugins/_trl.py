@@ -28,7 +28,10 @@ def trl_args(config_cls: type, run: Any, **method_args: Any) -> Any:
     kwargs = run.training_arguments()
     kwargs["max_length"] = run.options.max_length
     kwargs.update(method_args)
-    return config_cls(**kwargs)
+    try:
+        return config_cls(**kwargs)
+    except (TypeError, ValueError) as exc:  # a --set value the trainer rejects
+        raise ruadapt.UserError(f"{config_cls.__name__}: {exc}".splitlines()[0]) from None
 
 
 def chat_model(run: Any) -> Any:
@@ -127,6 +130,10 @@ def fit(run: Any, trainer: Any) -> None:
         run.log({k: run.extra[k] for k in ("trainable_parameters", "total_parameters")}, step=0)
     trainer.train(resume_from_checkpoint=resume)
     run.model = trainer.model
+    run.trainer = trainer  # the runner saves through trainer.save_model
     history = [h for h in trainer.state.log_history if "loss" in h]
     if history:
         run.extra["final_metrics"] = {k: v for k, v in history[-1].items() if k != "step"}
+    evals = [h for h in trainer.state.log_history if "eval_loss" in h]
+    if evals:
+        run.extra["eval_metrics"] = {k: v for k, v in evals[-1].items() if k != "step"}

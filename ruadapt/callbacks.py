@@ -28,6 +28,9 @@ class MetricsCallback(TrainerCallback):
         record = {k: v for k, v in logs.items() if k not in _DROP}
         if "train_loss" in record and "loss" not in record:
             return  # the trainer's end-of-run average, not a step
+        if any(k.startswith("eval_") for k in record):  # an evaluation: no training throughput
+            self.run.log(record, step=state.global_step)
+            return
         now = time.perf_counter()
         tokens = logs.get("num_tokens", state.num_input_tokens_seen or None)
         if tokens and self._last_tokens is not None and self._last_time is not None:

@@ -26,6 +26,11 @@ class Method:
     ``train(run, config)`` trains ``run.model`` on ``run.dataset`` and leaves the result
     in ``run.model`` (the runner saves it); it logs through ``run.log`` or ``run.callback()``.
     ``run_defaults`` overrides common run options (e.g. ``{"learning_rate": 5e-6}``).
+    ``trainer_config`` (``"module:Class"``, e.g. ``"trl:DPOConfig"``) names the trainer's
+    config dataclass: every field of it becomes a valid ``--set`` key, handed to the trainer
+    through ``run.training_arguments()``. A method that is trained through a transformers
+    ``Trainer`` should also set ``run.trainer`` so the final save goes through
+    ``trainer.save_model`` (FSDP/ZeRO-3 gather the weights there).
     """
 
     name: str
@@ -35,6 +40,7 @@ class Method:
     summary: str = ""
     reference_model: bool = False
     run_defaults: dict[str, Any] = field(default_factory=dict)
+    trainer_config: str | None = None
 
     def __post_init__(self) -> None:
         if self.data_kind not in DATA_KINDS:
