@@ -88,8 +88,6 @@ class RunConfig:
 
     def __post_init__(self) -> None:
         self.report_to = [r for r in self.report_to if r not in ("none", "")]
-        if self.hub_model_id:
-            self.push_to_hub = True
         checks = [
             (self.learning_rate > 0, "learning_rate must be > 0"),
             (self.batch_size >= 1, "batch_size must be >= 1"),

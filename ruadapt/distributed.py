@@ -33,6 +33,25 @@ def setup() -> None:
         from accelerate import PartialState
 
         PartialState()
+        _note_cpu_fallback()
+
+
+def _note_cpu_fallback() -> None:
+    """accelerate runs an FSDP or DeepSpeed config as plain DDP without GPUs: say so once."""
+    import torch
+
+    if torch.cuda.is_available() or not is_main():
+        return
+    for engine, variable in (
+        ("FSDP", "ACCELERATE_USE_FSDP"),
+        ("DeepSpeed", "ACCELERATE_USE_DEEPSPEED"),
+    ):
+        if os.environ.get(variable, "").lower() == "true":
+            print(
+                f"note: {engine} needs GPUs in accelerate; on CPU this run is plain data "
+                "parallel (DDP, gloo): every process holds the whole model",
+                file=sys.stderr,
+            )
 
 
 def barrier() -> None:

@@ -129,3 +129,20 @@ def write_card(
     path = folder / CARD
     path.write_text(render(title, meta, sections, intro=intro))
     return path
+
+
+def add_metadata(
+    card: str | Path,
+    *,
+    command: str,
+    base_model: str | None,
+    data: str | None = None,
+    tags: list[str] | None = None,
+) -> Path:
+    """Put hub metadata and the ruadapt version on a card another module wrote."""
+    card = Path(card)
+    meta = _metadata(base_model, data, tags or [], "transformers", "text-generation")
+    body = card.read_text(encoding="utf-8") if card.is_file() else ""
+    made = f"Made with ruadapt {ruadapt.__version__} (`{command}`) from `{base_model}`.\n\n"
+    card.write_text(f"---\n{meta.to_yaml()}\n---\n\n{made}{body}", encoding="utf-8")
+    return card
