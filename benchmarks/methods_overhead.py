@@ -1,4 +1,4 @@
-"""Plugin overhead: ``ruadapt run --plugin dpo`` against TRL's DPOTrainer called raw.
+"""Plugin overhead: ``ruadapt run --method dpo`` against TRL's DPOTrainer called raw.
 
     python benchmarks/methods_overhead.py                      # writes benchmarks/out/...
     python benchmarks/methods_overhead.py --steps 20 --repeats 3 -o out/overhead.json

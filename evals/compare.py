@@ -60,7 +60,9 @@ def eval_summary(path: Path) -> dict[str, Any]:
         "model": (report.get("model") or {}).get("name"),
         "model_path": (report.get("model") or {}).get("path"),
         "baseline": (report.get("baseline") or {}).get("name"),
+        "prompts": (report.get("config") or {}).get("prompts"),
         "metrics": {},
+        "intervals": {},
     }
     for task, metric in COMPARED:
         side = (tasks.get(task) or {}).get("model") or {}
@@ -68,13 +70,56 @@ def eval_summary(path: Path) -> dict[str, Any]:
             value = (side.get(lang) or {}).get(metric)
             if value is not None:
                 out["metrics"].setdefault(f"{task}.{metric}", {})[lang] = value
+            ci = ((side.get(lang) or {}).get("ci") or {}).get(metric)
+            if ci is not None:
+                out["intervals"].setdefault(f"{task}.{metric}", {})[lang] = ci
     paired = (tasks.get("preference") or {}).get("model_vs_baseline", {}).get("paired", {})
     for lang, values in paired.items():
         if "win_rate" in values:
             out["metrics"].setdefault("preference.win_rate_vs_baseline", {})[lang] = values[
                 "win_rate"
             ]
+            ci = (values.get("ci") or {}).get("win_rate")
+            if ci is not None:
+                out["intervals"].setdefault("preference.win_rate_vs_baseline", {})[lang] = ci
     return out
+
+
+def per_item(path: Path) -> dict[str, dict[str, Any]]:
+    """``{task: {lang: per-item lists}}`` of the evaluated model in one eval report."""
+    tasks = _read_json(path).get("tasks", {})
+    out: dict[str, dict[str, Any]] = {}
+    for task in {t for t, _ in COMPARED}:
+        side = (tasks.get(task) or {}).get("model") or {}
+        for lang in ("ru", "en"):
+            items = (side.get(lang) or {}).get("per_item")
+            if isinstance(items, dict):
+                out.setdefault(task, {})[lang] = items
+    return out
+
+
+def differences_vs_first(entries: list[dict[str, Any]], reports: list[Path | None]) -> None:
+    """Paired bootstrap of each run against the first run, over the same items, added to
+    each later run's eval summary as ``vs_first`` (only when both ran on the same prompts)."""
+    from ruadapt_evals.intervals import paired_differences
+
+    if not entries or entries[0]["eval"] is None or reports[0] is None:
+        return
+    first, first_items = entries[0]["eval"], per_item(reports[0])
+    for entry, report in zip(entries[1:], reports[1:], strict=True):
+        summary = entry["eval"]
+        if summary is None or report is None or summary.get("prompts") != first.get("prompts"):
+            continue
+        items = per_item(report)
+        found: dict[str, dict[str, Any]] = {}
+        for task, metric in COMPARED:
+            for lang in ("ru", "en"):
+                mine = items.get(task, {}).get(lang)
+                theirs = first_items.get(task, {}).get(lang)
+                diff = paired_differences(mine, theirs).get(metric) if mine and theirs else None
+                if diff:
+                    found.setdefault(f"{task}.{metric}", {})[lang] = diff
+        summary["vs_first"] = found
 
 
 def training_summary(
@@ -157,14 +202,16 @@ def compare_runs(
         if not folder.is_dir():
             raise UserError(f"{folder}: not a folder (expected an eval output or a run folder)")
     out = check_output(output, overwrite)
-    entries = []
+    entries, reports = [], []
     for folder, name in zip(folders, labels, strict=True):
         report = find_eval(folder)
+        reports.append(report)
         summary = eval_summary(report) if report else None
         training = training_summary(folder, summary)
         if report is None and training is None:
             raise UserError(f"{folder}: no report.json (eval) or run.json (training run) found")
         entries.append({"label": name, "path": str(folder), "eval": summary, "training": training})
+    differences_vs_first(entries, reports)
     result = {
         "schema_version": SCHEMA_VERSION,
         "kind": "comparison",

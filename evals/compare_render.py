@@ -19,6 +19,22 @@ def metric_keys(result: dict[str, Any]) -> list[str]:
     return list(keys)
 
 
+def run_cell(summary: dict[str, Any], key: str, lang: str) -> str:
+    """``value [lo, hi]``, and ``*`` when the paired difference from the first run is real."""
+    from ruadapt_evals.intervals import format_interval
+
+    value = (summary.get("metrics", {}).get(key) or {}).get(lang)
+    ci = (summary.get("intervals", {}).get(key) or {}).get(lang)
+    diff = (summary.get("vs_first", {}).get(key) or {}).get(lang) or {}
+    return format_interval(value, ci, fmt) + (" *" if diff.get("excludes_zero") else "")
+
+
+NOTE = (
+    "[lo, hi] = 95% bootstrap interval over items; * = differs from the first run: the paired "
+    "interval of the difference (same items) excludes 0. Runs on other prompts are not paired."
+)
+
+
 def rows(result: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     """One row per metric and language (and per training figure), one column per run."""
     runs = result["runs"]
@@ -29,7 +45,7 @@ def rows(result: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
             if any(c is not None for c in cells):
                 out.append(
                     [f"{label(key.split('.', 1)[1])} {lang} ({key.split('.')[0]})"]
-                    + [fmt(c) for c in cells]
+                    + [run_cell(r["eval"] or {}, key, lang) for r in runs]
                 )
     for key in TRAINING:
         cells = [(r["training"] or {}).get(key) for r in runs]
@@ -43,7 +59,7 @@ def markdown(result: dict[str, Any]) -> str:
 
     headers, body = rows(result)
     lines = [f"# ruadapt report: {len(result['runs'])} runs", "", result["created"], ""]
-    lines += [md_table(headers, body), "", "Sources:", ""]
+    lines += [md_table(headers, body), "", NOTE, "", "Sources:", ""]
     for run in result["runs"]:
         ev = run["eval"] or {}
         lines.append(
@@ -90,7 +106,7 @@ def html_page(result: dict[str, Any]) -> str:
         f"<title>{escape(title)}</title><style>{CSS}"
         ".plots{display:flex;flex-wrap:wrap;gap:8px}.plot img{max-width:370px}</style>"
         f"</head><body><h1>{escape(title)}</h1><div class='sub'>{escape(result['created'])}</div>"
-        f"<h2>Side by side</h2>{table(headers, body)}"
+        f"<h2>Side by side</h2>{table(headers, body)}<p class='note'>{escape(NOTE)}</p>"
         f"<h2>Plots</h2><div class='plots'>{figures}</div>"
         f"<h2>Sources</h2><ul>{sources}</ul></body></html>\n"
     )

@@ -7,11 +7,11 @@ one-line error naming the file, line and field.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ruadapt.data.readers import read_records
 from ruadapt.errors import UserError
 
 LANGUAGES = ("ru", "en")
@@ -55,25 +55,12 @@ class ChoiceItem:
 
 
 def read_jsonl(path: str | Path) -> list[tuple[int, dict[str, Any]]]:
-    """``(line number, record)`` pairs of a JSONL file; malformed lines fail with file:line."""
+    """``(line number, record)`` pairs of a JSONL file; a bad line fails with file:line
+    (through ``ruadapt.data.readers``, the one reader)."""
     path = Path(path)
     if not path.is_file():
         raise UserError(f"file not found: {path}")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise UserError(f"{path}: not UTF-8 text") from None
-    rows = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise UserError(f"{path}:{number}: malformed JSON ({exc.msg})") from None
-        if not isinstance(record, dict):
-            raise UserError(f"{path}:{number}: expected a JSON object")
-        rows.append((number, record))
+    rows = [(row.number, row.record) for row in read_records(path)]
     if not rows:
         raise UserError(f"{path}: no records")
     return rows

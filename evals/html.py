@@ -10,7 +10,16 @@ from html import escape
 from typing import Any
 
 from ruadapt_evals.data import LANGUAGES
-from ruadapt_evals.tables import SPREAD_NOTE, examples, headline_rows, paired_rows, task_rows
+from ruadapt_evals.tables import (
+    INTERVAL_NOTE,
+    SPREAD_NOTE,
+    examples,
+    headline_rows,
+    paired_rows,
+    subtitle,
+    task_rows,
+    title,
+)
 
 CSS = """
 body{font-family:-apple-system,'Segoe UI',Roboto,'DejaVu Sans',sans-serif;margin:24px auto;
@@ -110,8 +119,6 @@ PLOT_TITLES = {"languages": "Russian vs English", "ratios": "Russian/English rat
 
 def html_page(report: dict[str, Any], plots: dict[str, str] | None = None) -> str:
     """The full page; ``plots`` as made by :func:`report_plots` (made here when None)."""
-    from ruadapt_evals.render import subtitle, title
-
     plots = report_plots(report) if plots is None else plots
     if "error" in plots:
         figures = f"<p class='skip'>plots unavailable: {escape(plots['error'])}</p>"
@@ -126,6 +133,7 @@ def html_page(report: dict[str, Any], plots: dict[str, str] | None = None) -> st
         "<h2>At a glance</h2><p class='note'>ru/en &gt; 1: Russian is higher than English on the "
         "same content (for ↓ metrics that is worse). model/baseline compares the two models.</p>"
         + table(headers, rows)
+        + f"<p class='note'>{escape(INTERVAL_NOTE)}</p>"
         + figures
         + task_sections(report)
         + (f"<h2>Example generations</h2>{shown}" if shown else "")

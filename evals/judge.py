@@ -70,12 +70,17 @@ class Judge:
             return 0.0
         return 0.5
 
+    def outcomes(self, prompts: list[str], ours: list[str], theirs: list[str]) -> list[float]:
+        """Per item 1 (``ours`` wins), 0.5 (tie) or 0; the order alternates per item to cancel
+        position bias."""
+        return [
+            self.prefer(p, a, b) if i % 2 == 0 else 1.0 - self.prefer(p, b, a)
+            for i, (p, a, b) in enumerate(zip(prompts, ours, theirs, strict=True))
+        ]
+
     def win_rate(self, prompts: list[str], ours: list[str], theirs: list[str]) -> float:
-        """Share of wins of ``ours``; the order alternates per item to cancel position bias."""
-        total = 0.0
-        for i, (p, a, b) in enumerate(zip(prompts, ours, theirs, strict=True)):
-            total += self.prefer(p, a, b) if i % 2 == 0 else 1.0 - self.prefer(p, b, a)
-        return total / max(1, len(prompts))
+        """Share of wins of ``ours`` (see ``outcomes``)."""
+        return sum(self.outcomes(prompts, ours, theirs)) / max(1, len(prompts))
 
 
 def judge_from_env() -> Judge | None:

@@ -128,3 +128,34 @@ def ratios(numerators: dict[str, Any], denominators: dict[str, Any]) -> dict[str
 
 def _number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def chrf_item_stats(hypotheses: Sequence[str], references: Sequence[str]) -> list[list[int]]:
+    """Per-item chrF++ n-gram counts; summed over any subset they give that subset's corpus
+    chrF++ (``chrf_from_stats``), which is what a bootstrap over items resamples."""
+    from sacrebleu.metrics import CHRF
+
+    rows = CHRF(word_order=2)._extract_corpus_statistics(list(hypotheses), [list(references)])
+    return [list(map(int, row)) for row in rows]
+
+
+def chrf_from_stats(totals: Sequence[float]) -> float:
+    """Corpus chrF++ from column sums of ``chrf_item_stats`` rows."""
+    from sacrebleu.metrics import CHRF
+
+    return CHRF(word_order=2)._compute_score_from_stats(list(totals)).score
+
+
+def bleu_item_stats(hypotheses: Sequence[str], references: Sequence[str]) -> list[list[int]]:
+    """Per-item BLEU counts (hypothesis/reference lengths, n-gram matches and totals)."""
+    from sacrebleu.metrics import BLEU
+
+    rows = BLEU()._extract_corpus_statistics(list(hypotheses), [list(references)])
+    return [list(map(int, row)) for row in rows]
+
+
+def bleu_from_stats(totals: Sequence[float]) -> float:
+    """Corpus BLEU from column sums of ``bleu_item_stats`` rows."""
+    from sacrebleu.metrics import BLEU
+
+    return BLEU()._compute_score_from_stats([int(round(t)) for t in totals]).score

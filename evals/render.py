@@ -12,7 +12,16 @@ from pathlib import Path
 from typing import Any
 
 from ruadapt_evals.data import LANGUAGES
-from ruadapt_evals.tables import SPREAD_NOTE, examples, headline_rows, paired_rows, task_rows
+from ruadapt_evals.tables import (
+    INTERVAL_NOTE,
+    SPREAD_NOTE,
+    examples,
+    headline_rows,
+    paired_rows,
+    subtitle,
+    task_rows,
+    title,
+)
 
 
 def _json_safe(value: Any) -> Any:
@@ -42,22 +51,6 @@ def md_table(headers: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
-def title(report: dict[str, Any]) -> str:
-    name = report["model"]["name"]
-    base = report.get("baseline")
-    return f"ruadapt eval: {name}" + (f" vs baseline {base['name']}" if base else "")
-
-
-def subtitle(report: dict[str, Any]) -> str:
-    env, prompts = report["environment"], report["config"]["prompts"]
-    return (
-        f"{report['created']} · {env['device']} ({env['cpu']}, {env['torch_threads']} threads"
-        + (f", {env['gpu']}" if env.get("gpu") else "")
-        + f") · torch {env['torch']} · transformers {env['transformers']} · "
-        f"{prompts['count']} prompts from {prompts['source']} · {report['seconds']['total']:.0f} s"
-    )
-
-
 def markdown(report: dict[str, Any], plot_files: list[str] | None = None) -> str:
     """The whole report as Markdown tables (``plot_files``: PNGs beside it, linked)."""
     parts = [f"# {title(report)}", "", subtitle(report), ""]
@@ -69,6 +62,8 @@ def markdown(report: dict[str, Any], plot_files: list[str] | None = None) -> str
         "model/baseline compares the two models per language.",
         "",
         md_table(headers, rows),
+        "",
+        INTERVAL_NOTE,
         "",
     ]
     for name in plot_files or []:

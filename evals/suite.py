@@ -18,6 +18,7 @@ from typing import Any
 from ruadapt_evals.context import EvalContext, EvalOptions
 from ruadapt_evals.data import LANGUAGES, PromptPair
 
+from ruadapt.config import coerce
 from ruadapt.errors import UserError
 
 SCHEMA_VERSION = 1
@@ -71,37 +72,20 @@ def check_output(output: str | Path, overwrite: bool) -> Path:
 
 
 def make_options(options: dict[str, Any]) -> EvalOptions:
-    """:class:`EvalOptions` from keyword options; an unknown one fails with a suggestion."""
+    """:class:`EvalOptions` from keyword options, typed by ``ruadapt.config.coerce`` (recipe
+    ``--set`` values arrive as strings); an unknown one fails with a suggestion."""
     import difflib
-    from dataclasses import fields
+    import typing
 
-    types = {f.name: str(f.type) for f in fields(EvalOptions)}
+    types = typing.get_type_hints(EvalOptions)
     values = {}
     for key, value in options.items():
         if key not in types:
             close = difflib.get_close_matches(key, list(types), n=1, cutoff=0.6)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise UserError(f"unknown eval option {key!r}{hint}")
-        values[key] = _coerce(key, value, types[key])
+        values[key] = coerce(key, value, types[key])
     return EvalOptions(**values)
-
-
-def _coerce(key: str, value: Any, kind: str) -> Any:
-    """Recipe ``--set`` values arrive as strings: turn them into the option's type."""
-    if value is None or (value == "" and "None" in kind):
-        return None
-    if kind.startswith("int"):
-        if isinstance(value, bool):
-            raise UserError(f"eval option {key!r} must be a whole number, got {value!r}")
-        try:
-            return int(value)
-        except (TypeError, ValueError):
-            raise UserError(f"eval option {key!r} must be a whole number, got {value!r}") from None
-    if kind == "bool" and isinstance(value, str):
-        if value.lower() not in ("true", "false", "1", "0", "yes", "no"):
-            raise UserError(f"eval option {key!r} must be true or false, got {value!r}")
-        return value.lower() in ("true", "1", "yes")
-    return value
 
 
 def side_report(result: dict[str, Any]) -> dict[str, Any]:
@@ -111,11 +95,26 @@ def side_report(result: dict[str, Any]) -> dict[str, Any]:
     side = {k: v for k, v in result.items() if k != "paired"}
     if all(isinstance(result.get(lang), dict) for lang in LANGUAGES):
         side["ratios"] = {"ru_en": ratios(result["ru"], result["en"])}
+    _add_intervals(side)
     return side
+
+
+def _add_intervals(entry: dict[str, Any]) -> None:
+    """``ci`` ({metric: [lo, hi]}, bootstrap 95%) beside each language's values that keep
+    ``per_item`` lists (see ``ruadapt_evals.intervals``)."""
+    from ruadapt_evals.intervals import side_intervals
+
+    for lang in LANGUAGES:
+        values = entry.get(lang)
+        if isinstance(values, dict) and "per_item" in values:
+            ci = side_intervals(values["per_item"])
+            if ci:
+                values["ci"] = ci
 
 
 def task_report(name: str, summary: str, results: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """Combine the model's and baseline's results of one task (ratios, paired comparisons)."""
+    from ruadapt_evals.intervals import paired_differences
     from ruadapt_evals.metrics import ratios
 
     entry: dict[str, Any] = {"summary": summary}
@@ -137,6 +136,15 @@ def task_report(name: str, summary: str, results: dict[str, dict[str, Any]]) -> 
             versus["ru_en"] = ratios(model["ratios"]["ru_en"], baseline["ratios"]["ru_en"])
         if "paired" in results["model"]:
             versus["paired"] = results["model"]["paired"]
+            _add_intervals(versus["paired"])
+        differences = {
+            lang: paired_differences(model[lang].get("per_item"), baseline[lang].get("per_item"))
+            for lang in LANGUAGES
+            if isinstance(model.get(lang), dict) and isinstance(baseline.get(lang), dict)
+        }
+        if any(differences.values()):
+            # model minus baseline over the same items; excludes_zero marks a real difference
+            versus["differences"] = {k: v for k, v in differences.items() if v}
         entry["model_vs_baseline"] = versus
     return entry
 

@@ -27,6 +27,27 @@ HEADLINE: tuple[tuple[str, str], ...] = (
     ("preference", "win_rate"),
 )
 SPREAD_NOTE = "(n%) = spread over timed repeats, (max - min) / median"
+INTERVAL_NOTE = (
+    "[lo, hi] = 95% bootstrap interval over items (seeded); in model/baseline columns, "
+    "* = the paired interval of model - baseline excludes 0 (a real difference), "
+    "no mark = not distinguishable on these items"
+)
+
+
+def title(report: dict[str, Any]) -> str:
+    name = report["model"]["name"]
+    base = report.get("baseline")
+    return f"ruadapt eval: {name}" + (f" vs baseline {base['name']}" if base else "")
+
+
+def subtitle(report: dict[str, Any]) -> str:
+    env, prompts = report["environment"], report["config"]["prompts"]
+    return (
+        f"{report['created']} · {env['device']} ({env['cpu']}, {env['torch_threads']} threads"
+        + (f", {env['gpu']}" if env.get("gpu") else "")
+        + f") · torch {env['torch']} · transformers {env['transformers']} · "
+        f"{prompts['count']} prompts from {prompts['source']} · {report['seconds']['total']:.0f} s"
+    )
 
 
 def fmt(value: Any) -> str:
@@ -57,6 +78,26 @@ def value(report: dict, task: str, role: str, lang: str, metric: str) -> Any:
     return (side.get(lang) or {}).get(metric)
 
 
+def cell(report: dict, task: str, role: str, lang: str, metric: str) -> str:
+    """A formatted value with its interval: ``v [lo, hi]`` for a language, and for a
+    model/baseline ratio the paired ratio interval and ``*`` when the difference is real."""
+    from ruadapt_evals.intervals import format_interval
+
+    val = value(report, task, role, lang, metric)
+    entry = report["tasks"].get(task, {})
+    if lang in LANGUAGES:
+        ci = ((entry.get(role) or {}).get(lang) or {}).get("ci", {}).get(metric)
+        return format_interval(val, ci, fmt)
+    if lang.startswith("vs_"):
+        versus = entry.get("model_vs_baseline", {})
+        diff = versus.get("differences", {}).get(lang[3:], {}).get(metric)
+        if diff:
+            return format_interval(val, diff.get("ratio_ci"), fmt) + (
+                " *" if diff.get("excludes_zero") else ""
+            )
+    return fmt(val)
+
+
 def columns(report: dict) -> list[tuple[str, str, str]]:
     """(header, role, lang) of every value column; baseline columns only with a baseline."""
     cols = [
@@ -82,7 +123,8 @@ def headline_rows(report: dict) -> tuple[list[str], list[list[str]]]:
     for task, metric in HEADLINE:
         cells = [value(report, task, role, lang, metric) for _, role, lang in cols]
         if any(c is not None for c in cells):
-            rows.append([f"{task}: {label(metric)}"] + [fmt(c) for c in cells])
+            texts = [cell(report, task, role, lang, metric) for _, role, lang in cols]
+            rows.append([f"{task}: {label(metric)}"] + texts)
     return ["metric"] + [c[0] for c in cols], rows
 
 
@@ -106,7 +148,7 @@ def task_rows(report: dict, task: str) -> tuple[list[str], list[list[str]]]:
     for metric in metric_names(report, task):
         cells = [label(metric)]
         for _, role, lang in cols:
-            text = fmt(value(report, task, role, lang, metric))
+            text = cell(report, task, role, lang, metric)
             if lang in LANGUAGES:
                 spread = ((entry.get(role) or {}).get(lang) or {}).get("spread", {}).get(metric)
                 if isinstance(spread, float) and math.isfinite(spread):
@@ -119,8 +161,26 @@ def task_rows(report: dict, task: str) -> tuple[list[str], list[list[str]]]:
 def paired_rows(report: dict, task: str) -> tuple[list[str], list[list[str]]]:
     """Paired model-vs-baseline comparisons of a task (e.g. win rate over the baseline)."""
     paired = report["tasks"][task].get("model_vs_baseline", {}).get("paired", {})
-    names = list(dict.fromkeys(k for lang in LANGUAGES for k in paired.get(lang, {})))
-    rows = [[label(n)] + [fmt(paired.get(lang, {}).get(n)) for lang in LANGUAGES] for n in names]
+    from ruadapt_evals.intervals import format_interval
+
+    names = list(
+        dict.fromkeys(
+            k
+            for lang in LANGUAGES
+            for k, v in paired.get(lang, {}).items()
+            if isinstance(v, (int, float)) and not isinstance(v, bool)
+        )
+    )
+    rows = [
+        [label(n)]
+        + [
+            format_interval(
+                paired.get(lang, {}).get(n), paired.get(lang, {}).get("ci", {}).get(n), fmt
+            )
+            for lang in LANGUAGES
+        ]
+        for n in names
+    ]
     return ["model over baseline", "ru", "en"], rows
 
 

@@ -7,7 +7,6 @@ at module level, so registering a plugin stays cheap.
 
 from __future__ import annotations
 
-import copy
 import sys
 from typing import Any
 
@@ -35,54 +34,23 @@ def trl_args(config_cls: type, run: Any, **method_args: Any) -> Any:
 
 
 def chat_model(run: Any) -> Any:
-    """The run's model, once its tokenizer is sure to have a chat template.
-
-    A model without a template gets ruadapt's ChatML default (with ``{% generation %}``
-    markers); that may add the ChatML tokens, so the base model is resized *before* the
-    adapter wraps it and the new rows are part of the model the adapter sees.
-    """
-    from ruadapt.data import ensure_chat_template
-
-    tokenizer = run.tokenizer
-    if getattr(tokenizer, "chat_template", None):
-        return run.model
-    base = run.load_model()
-    ensure_chat_template(tokenizer, base)
-    note(f"{run.options.model} has no chat template; using ruadapt's ChatML default")
-    run.model = run.apply_adapter(base)
-    return run.model
+    """The run's model with a chat template installed: ``run.chat_model()`` (kept for the
+    built-ins that import it from here)."""
+    return run.chat_model()
 
 
 def is_peft(model: Any) -> bool:
-    try:
-        from peft import PeftModel
-    except ImportError:  # peft is a dependency, but a broken install should not break full FT
-        return False
-    return isinstance(model, PeftModel)
+    from ruadapt.run_models import is_peft as check
+
+    return check(model)
 
 
-def reference_model(run: Any, model: Any, path: str | None) -> Any:
-    """The frozen reference policy of DPO/KTO, or None when the trainer needs no copy.
+def trl_reference(ref: Any) -> Any:
+    """``run.reference_model()`` as TRL's trainers take it: ``None`` for the base of a PEFT
+    policy (TRL then computes reference log-probabilities with the adapter disabled itself)."""
+    from ruadapt.run_models import AdapterDisabled
 
-    - ``path`` given: that model (its vocabulary must match the tokenizer's);
-    - the policy is a PEFT model: None, the reference is the base with adapters disabled;
-    - otherwise: an exact copy of the starting policy, so policy == reference at step 0 even
-      when the vocabulary was just resized for a chat template.
-    """
-    if path:
-        ref = run.load_model(path)
-        rows = ref.get_input_embeddings().weight.shape[0]
-        if rows < len(run.tokenizer):
-            raise ruadapt.UserError(
-                f"--ref {path}: vocabulary of {rows} rows, the tokenizer has "
-                f"{len(run.tokenizer)} tokens (was the policy's vocabulary extended?)"
-            )
-    elif is_peft(model):
-        return None
-    else:
-        ref = copy.deepcopy(model)
-    ref.requires_grad_(False)
-    return ref.eval()
+    return None if isinstance(ref, AdapterDisabled) else ref
 
 
 def use_base_as_reference(trainer: Any) -> None:
@@ -102,33 +70,13 @@ def use_base_as_reference(trainer: Any) -> None:
         model.set_adapter("default")  # deleting may leave no adapter marked trainable
 
 
-def count_tokens(trainer: Any, mask_keys: tuple[str, ...]) -> None:
-    """Count the tokens a trainer consumes into ``state.num_input_tokens_seen``.
-
-    Trainers that do not log ``num_tokens`` themselves (the CPO trainer behind SimPO) then
-    still get ``tokens_per_second`` in metrics.jsonl (see ``ruadapt.callbacks``).
-    """
-    collate = trainer.data_collator
-
-    def counting(features):
-        batch = collate(features)
-        seen = sum(int(batch[key].sum()) for key in mask_keys if key in batch)
-        trainer.state.num_input_tokens_seen += seen
-        return batch
-
-    trainer.data_collator = counting
-
-
 def fit(run: Any, trainer: Any) -> None:
     """Train (resuming when asked), hand the model back to the runner, keep a summary.
 
-    A fresh run first logs the trainable-parameter count (step 0) to metrics.jsonl, next to
-    the line the runner prints, so the adapter's effect is in the record of the run.
+    ``run.callback()`` writes metrics.jsonl, the step-0 parameter count of a fresh run and
+    ``tokens_per_second`` included.
     """
-    resume = run.resume_from
-    if resume is None and "trainable_parameters" in run.extra:
-        run.log({k: run.extra[k] for k in ("trainable_parameters", "total_parameters")}, step=0)
-    trainer.train(resume_from_checkpoint=resume)
+    trainer.train(resume_from_checkpoint=run.resume_from)
     run.model = trainer.model
     run.trainer = trainer  # the runner saves through trainer.save_model
     history = [h for h in trainer.state.log_history if "loss" in h]

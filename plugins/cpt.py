@@ -1,7 +1,7 @@
 """CPT: continued pretraining on raw text, typically on Russian after tokenizer extension.
 
-    ruadapt run --plugin cpt --model out/ext --data ru-corpus -o out/cpt              # embeddings
-    ruadapt run --plugin cpt --model out/cpt --data ru-corpus --adapter lora -o out/cpt2
+    ruadapt run --method cpt --model out/ext --data ru-corpus -o out/cpt              # embeddings
+    ruadapt run --method cpt --model out/cpt --data ru-corpus --adapter lora -o out/cpt2
 
 ``train=embeddings`` (the default) trains only the input embeddings and the LM head, which is
 what a freshly extended vocabulary needs first; ``new_rows_only`` masks the gradient of the

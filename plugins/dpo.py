@@ -1,8 +1,8 @@
 """DPO: direct preference optimisation against a frozen reference model (TRL's DPOTrainer).
 
-    ruadapt run --plugin dpo --model out/sft --data ru-prefs -o out/dpo
-    ruadapt run --plugin dpo --model out/sft --data ru-prefs --adapter lora -o out/dpo-lora
-    ruadapt run --plugin dpo --model out/sft --data ru-prefs --ref out/sft -o out/dpo
+    ruadapt run --method dpo --model out/sft --data ru-prefs -o out/dpo
+    ruadapt run --method dpo --model out/sft --data ru-prefs --adapter lora -o out/dpo-lora
+    ruadapt run --method dpo --model out/sft --data ru-prefs --ref out/sft -o out/dpo
 
 Loss per pair (``loss_type=sigmoid``), log-probabilities summed over response tokens:
 ``-log sigmoid(beta * [(log pi(w|x) - log pi_ref(w|x)) - (log pi(l|x) - log pi_ref(l|x))])``.
@@ -62,18 +62,13 @@ class DPOConfig:
 
 
 def train(run: Any, config: DPOConfig) -> None:
-    from ruadapt_plugins._trl import (
-        chat_model,
-        fit,
-        reference_model,
-        trl_args,
-        use_base_as_reference,
-    )
+    from ruadapt_plugins._trl import fit, trl_args, trl_reference, use_base_as_reference
     from trl import DPOConfig as TrlDPOConfig
     from trl import DPOTrainer
 
     run.dataset  # noqa: B018 - load and check the data before the model: fail fast
-    model = chat_model(run)
+    model = run.chat_model()
+    ref = run.reference_model(config.ref)
     args = trl_args(
         TrlDPOConfig,
         run,
@@ -83,7 +78,7 @@ def train(run: Any, config: DPOConfig) -> None:
     )
     trainer = DPOTrainer(
         model=model,
-        ref_model=reference_model(run, model, config.ref),
+        ref_model=trl_reference(ref),
         args=args,
         train_dataset=run.dataset,
         eval_dataset=run.eval_dataset,

@@ -1,7 +1,7 @@
 """KTO: Kahneman-Tversky optimisation on unpaired good/bad answers (TRL's KTOTrainer).
 
-    ruadapt run --plugin kto --model out/sft --data ru-kto -o out/kto
-    ruadapt run --plugin kto --model out/sft --data ru-prefs -o out/kto     # pairs are split
+    ruadapt run --method kto --model out/sft --data ru-kto -o out/kto
+    ruadapt run --method kto --model out/sft --data ru-prefs -o out/kto     # pairs are split
 
 Each example is a prompt, an answer and a label (desirable or not). With the implied reward
 ``r = log pi(y|x) - log pi_ref(y|x)`` (summed over answer tokens) and the reference point
@@ -73,14 +73,7 @@ def class_weights(
 
 
 def train(run: Any, config: KTOConfig) -> None:
-    from ruadapt_plugins._trl import (
-        chat_model,
-        fit,
-        note,
-        reference_model,
-        trl_args,
-        use_base_as_reference,
-    )
+    from ruadapt_plugins._trl import fit, note, trl_args, trl_reference, use_base_as_reference
     from trl import KTOConfig as TrlKTOConfig
     from trl import KTOTrainer
 
@@ -106,7 +99,8 @@ def train(run: Any, config: KTOConfig) -> None:
         f"kto: {n_d} desirable, {n_u} undesirable; lambda_D={weights[0]:.4g}, "
         f"lambda_U={weights[1]:.4g} (lambda_D*n_D/(lambda_U*n_U) = {balance:.3f})"
     )
-    model = chat_model(run)
+    model = run.chat_model()
+    ref = run.reference_model(config.ref)
     args = trl_args(
         TrlKTOConfig,
         run,
@@ -117,7 +111,7 @@ def train(run: Any, config: KTOConfig) -> None:
     )
     trainer = KTOTrainer(
         model=model,
-        ref_model=reference_model(run, model, config.ref),
+        ref_model=trl_reference(ref),
         args=args,
         train_dataset=dataset,
         eval_dataset=run.eval_dataset,

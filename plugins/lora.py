@@ -1,7 +1,7 @@
 """LoRA: train a low-rank update ``h = W0 x + (alpha / r) * B A x`` instead of the full weights.
 
-    ruadapt run --plugin lora --model tiny --data ru-sft -o out/lora          # SFT with LoRA
-    ruadapt run --plugin dpo --adapter lora --model out/sft --data ru-prefs -o out/dpo
+    ruadapt run --method lora --model tiny --data ru-sft -o out/lora          # SFT with LoRA
+    ruadapt run --method dpo --adapter lora --model out/sft --data ru-prefs -o out/dpo
     ruadapt merge out/lora -o out/lora-merged                                  # standalone model
 
 Two registrations: the ``lora`` adapter (``--adapter lora`` composes it with any method)

@@ -1,6 +1,6 @@
 """Reward model: a scalar head on a causal LM, trained with Bradley-Terry (TRL's RewardTrainer).
 
-    ruadapt run --plugin reward --model out/sft --data ru-prefs -o out/rm --set eval_split=0.2
+    ruadapt run --method reward --model out/sft --data ru-prefs -o out/rm --set eval_split=0.2
     ruadapt reward score --model out/rm --data pairs.jsonl -o scores.jsonl
 
 Loss per pair (chosen w, rejected l, prompt s):
@@ -240,31 +240,24 @@ def read_pairs(path: str) -> list[tuple[list[dict], str, dict]]:
     A record has ``prompt`` (text or messages) and ``response`` or ``completion`` (text or
     one assistant message); a preference record (``chosen``/``rejected``) gives two rows.
     """
-    import json
+    from ruadapt.data.readers import read_records
 
     p = Path(path).expanduser()
     if not p.is_file():
         raise ruadapt.UserError(f"--data {path}: no such file")
     rows = []
-    with open(p, encoding="utf-8") as fh:
-        for number, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            where = f"{p}:{number}"
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise ruadapt.UserError(f"{where}: malformed JSON ({exc.msg})") from None
-            if not isinstance(record, dict) or "prompt" not in record:
-                raise ruadapt.UserError(f"{where}: expected an object with a 'prompt' field")
-            prompt = _messages(record["prompt"], where, "prompt")
-            keys = [k for k in ("response", "completion", "chosen", "rejected") if k in record]
-            if not keys:
-                raise ruadapt.UserError(f"{where}: no 'response' (or 'completion') field")
-            for key in keys:
-                rows.append(
-                    (prompt, _text(record[key], where, key), {"line": number, "field": key})
-                )
+    for row in read_records(p):
+        record, where = row.record, row.where
+        if "prompt" not in record:
+            raise ruadapt.UserError(f"{where}: expected an object with a 'prompt' field")
+        prompt = _messages(record["prompt"], where, "prompt")
+        keys = [k for k in ("response", "completion", "chosen", "rejected") if k in record]
+        if not keys:
+            raise ruadapt.UserError(f"{where}: no 'response' (or 'completion') field")
+        for key in keys:
+            rows.append(
+                (prompt, _text(record[key], where, key), {"line": row.number, "field": key})
+            )
     if not rows:
         raise ruadapt.UserError(f"--data {path}: no records")
     return rows

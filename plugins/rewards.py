@@ -1,7 +1,7 @@
 """Rule-based rewards for RL methods (``register_rewards``), and weighted sums of them.
 
-    ruadapt run --plugin ppo --model out/sft --set rewards=russian -o out/ppo
-    ruadapt run --plugin ppo --model out/sft --set rewards=russian:1.0,length@80:0.5 -o out/ppo
+    ruadapt run --method ppo --model out/sft --set rewards=russian -o out/ppo
+    ruadapt run --method ppo --model out/sft --set rewards=russian:1.0,length@80:0.5 -o out/ppo
 
 - ``russian``: the share of Cyrillic letters among all letters of the response, in [0, 1]
   (a response without letters scores 0): teaches a model to answer in Russian;

@@ -1,7 +1,7 @@
 """SFT: supervised fine-tuning on conversations, loss on assistant tokens only.
 
-    ruadapt run --plugin sft --model tiny --data ru-sft -o out/sft
-    ruadapt run --plugin sft --model tiny --data ru-sft --adapter lora -o out/sft-lora
+    ruadapt run --method sft --model tiny --data ru-sft -o out/sft
+    ruadapt run --method sft --model tiny --data ru-sft --adapter lora -o out/sft-lora
 
 The loss is the cross-entropy of the assistant tokens; system and user tokens are context
 only. TRL finds those tokens through the chat template's ``{% generation %}`` markers (or a

@@ -1,7 +1,7 @@
 """SimPO: simple preference optimisation, length-normalised and without a reference model.
 
-    ruadapt run --plugin simpo --model out/sft --data ru-prefs -o out/simpo
-    ruadapt run --plugin simpo --model out/sft --data ru-prefs --beta 2.5 --gamma-beta-ratio 0.4
+    ruadapt run --method simpo --model out/sft --data ru-prefs -o out/simpo
+    ruadapt run --method simpo --model out/sft --data ru-prefs --beta 2.5 --gamma-beta-ratio 0.4
 
 Reward ``r(x, y) = beta / |y| * sum_i log pi(y_i | x, y_<i)`` (the *average* log-probability
 of the response tokens, scaled), loss ``-log sigmoid(r_w - r_l - gamma)``. No reference model
@@ -51,41 +51,17 @@ class SimPOConfig:
         return self.beta * ratio
 
 
-def end_at_eos(example: dict, eos: str) -> dict:
-    """Rendered answers end with the EOS token, not with the template's newline after it.
-
-    The CPO trainer appends EOS to any answer whose last token is not EOS; ChatML renders
-    ``answer<|im_end|>\\n``, which would train ``<|im_end|>\\n<|im_end|>`` and count two
-    extra tokens in ``|y|``.
-    """
-    out = dict(example)
-    for key in ("chosen", "rejected"):
-        text = example[key]
-        if text.rstrip().endswith(eos):
-            out[key] = text.rstrip()
-    return out
-
-
-def render(dataset: Any, tokenizer: Any) -> Any:
-    """Conversations -> prompt/answer strings with the chat template (what CPO tokenizes)."""
-    from trl.data_utils import maybe_apply_chat_template
-
-    columns = dataset.column_names
-    dataset = dataset.map(
-        maybe_apply_chat_template, fn_kwargs={"processing_class": tokenizer}, remove_columns=columns
-    )
-    return dataset.map(end_at_eos, fn_kwargs={"eos": tokenizer.eos_token})
-
-
 def train(run: Any, config: SimPOConfig) -> None:
     with warnings.catch_warnings():  # TRL warns on importing its experimental trainers
         warnings.simplefilter("ignore")
         from trl.experimental.cpo import CPOConfig, CPOTrainer
 
-    from ruadapt_plugins._trl import chat_model, count_tokens, fit, trl_args
+    from ruadapt_plugins._trl import fit, trl_args
+
+    from ruadapt.completions import render_preferences
 
     run.dataset  # noqa: B018 - load and check the data before the model: fail fast
-    model = chat_model(run)
+    model = run.chat_model()
     tokenizer = run.tokenizer
     eval_dataset = run.eval_dataset
     args = trl_args(
@@ -99,12 +75,13 @@ def train(run: Any, config: SimPOConfig) -> None:
     trainer = CPOTrainer(
         model=model,
         args=args,
-        train_dataset=render(run.dataset, tokenizer),
-        eval_dataset=render(eval_dataset, tokenizer) if eval_dataset is not None else None,
+        train_dataset=render_preferences(run.dataset, tokenizer),
+        eval_dataset=render_preferences(eval_dataset, tokenizer)
+        if eval_dataset is not None
+        else None,
         processing_class=tokenizer,
         callbacks=[run.callback()],
     )
-    count_tokens(trainer, ("chosen_attention_mask", "rejected_attention_mask"))
     run.extra["simpo_gamma"] = config.margin
     fit(run, trainer)
 

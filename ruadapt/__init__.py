@@ -8,7 +8,10 @@ Public API for plugin authors::
     def register_methods(register):
         register(ruadapt.Method("orpo", ORPOConfig, data_kind="preference", train=train))
 
-Importing this module is cheap: torch and transformers load only when a model is used.
+The names a plugin may rely on, with the version that added each, are listed in
+docs/plugins.md ("Versioning", "Public names"); tests/test_versioning.py keeps that list and
+``__all__`` in step. Importing this module is cheap: torch and transformers load only when a
+model is used.
 """
 
 from ruadapt.contracts import DATA_KINDS, Adapter, DataFormat, EvalTask, Method, Reward

@@ -174,6 +174,9 @@ def fields_of(cls: type) -> dict[str, tuple[Any, Any, str]]:
     return out
 
 
+_TYPE_WORDS = {int: "a whole number", float: "a number", bool: "true or false", str: "text"}
+
+
 def coerce(key: str, value: Any, tp: Any) -> Any:
     """Convert a YAML/``--set`` value to the field's type, or fail naming the key."""
     origin = typing.get_origin(tp)
@@ -207,7 +210,7 @@ def coerce(key: str, value: Any, tp: Any) -> Any:
             items = value if isinstance(value, list) else str(value).split(",")
             return [coerce(key, v, args[0] if args else str) for v in items]
     except (TypeError, ValueError):
-        name = getattr(tp, "__name__", str(tp))
+        name = _TYPE_WORDS.get(tp) or getattr(tp, "__name__", str(tp))
         raise UserError(f"option {key!r}: expected {name}, got {value!r}") from None
     return value
 
@@ -314,7 +317,7 @@ def resolve(
                 hint = f"; did you mean {close[0]!r}?" if close else ""
                 raise UserError(
                     f"unknown {layer} key {key!r} for plugin {plugin!r}{hint} "
-                    f"(see `ruadapt run --plugin {plugin} --help-config`)"
+                    f"(see `ruadapt run --method {plugin} --help-config`)"
                 )
             values[part][key] = coerce(key, value, tables[part][key][0])
 

@@ -19,7 +19,7 @@ DATA_KINDS: tuple[str, ...] = ("text", "chat", "preference", "binary", "prompts"
 
 @dataclass(frozen=True)
 class Method:
-    """A training method: ``ruadapt run --plugin NAME``.
+    """A training method: ``ruadapt run --method NAME``.
 
     ``config`` is a dataclass whose fields all have defaults and ``metadata["help"]``;
     its ``__post_init__`` rejects out-of-range values before any model loads.
@@ -31,6 +31,8 @@ class Method:
     through ``run.training_arguments()``. A method that is trained through a transformers
     ``Trainer`` should also set ``run.trainer`` so the final save goes through
     ``trainer.save_model`` (FSDP/ZeRO-3 gather the weights there).
+    ``reference_model`` says the method keeps a frozen reference (``run.reference_model()``),
+    about one more model in memory; ``--help-config`` shows it.
     """
 
     name: str

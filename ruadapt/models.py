@@ -6,18 +6,12 @@ Heavy imports stay inside functions so ``ruadapt --help`` does not pay for torch
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 from ruadapt.errors import UserError
 
 TINY = "tiny"
-
-
-def cache_dir() -> Path:
-    """Where ruadapt caches built assets (``RUADAPT_CACHE`` or ``~/.cache/ruadapt``)."""
-    return Path(os.environ.get("RUADAPT_CACHE", Path.home() / ".cache" / "ruadapt"))
 
 
 def resolve_model(spec: str) -> str:

@@ -1,7 +1,8 @@
 """Multi-stage recipes: ``ruadapt pipeline recipe.yaml``.
 
 A recipe is a YAML file with a root ``output``, a starting ``model`` and a list of
-``stages``. Each stage is either a training run (``plugin: NAME`` plus its options) or a
+``stages``. Each stage is either a training run (``method: NAME`` plus its options; ``plugin:``
+is an alias) or a
 step (``step: tokenizer-extend | eval | report``). A stage's model defaults to the output of
 the previous stage that produced a model; ``@name`` refers to another stage's output and
 ``@base`` to the recipe's starting model, so several methods can branch from one SFT stage.
@@ -32,16 +33,16 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 @dataclass
 class Stage:
-    """One stage of a recipe, as written (``options`` exclude name/plugin/step)."""
+    """One stage of a recipe, as written (``options`` exclude name/method/step)."""
 
     name: str
-    plugin: str | None
+    method: str | None
     step: str | None
     options: dict[str, Any]
 
     @property
     def makes_model(self) -> bool:
-        return self.plugin is not None or self.step == "tokenizer-extend"
+        return self.method is not None or self.step == "tokenizer-extend"
 
 
 @dataclass
@@ -98,15 +99,20 @@ def load_recipe(path: str | Path, output: str | None = None) -> Recipe:
             raise UserError(f"{path}: stage {i} needs a 'name'")
         raw = dict(raw)
         name = str(raw.pop("name"))
-        plugin, step = raw.pop("plugin", None), raw.pop("step", None)
+        if "method" in raw and "plugin" in raw:
+            raise UserError(
+                f"{path}: stage {name!r}: give 'method' or its alias 'plugin', not both"
+            )
+        method = raw.pop("method", None) or raw.pop("plugin", None)
+        step = raw.pop("step", None)
         if not _NAME.match(name) or name in seen:
             raise UserError(f"{path}: stage {name!r}: names must be unique words")
-        if (plugin is None) == (step is None):
-            raise UserError(f"{path}: stage {name!r} needs exactly one of 'plugin' or 'step'")
+        if (method is None) == (step is None):
+            raise UserError(f"{path}: stage {name!r} needs exactly one of 'method' or 'step'")
         if step is not None and step not in STEPS:
             raise UserError(f"{path}: stage {name!r}: unknown step {step!r} ({', '.join(STEPS)})")
         seen.add(name)
-        stages.append(Stage(name=name, plugin=plugin, step=step, options=raw))
+        stages.append(Stage(name=name, method=method, step=step, options=raw))
     out = output or data.get("output")
     if not out:
         raise UserError(f"{path}: no 'output' (or pass --output)")
@@ -150,7 +156,7 @@ def plan(recipe: Recipe, overrides: dict[str, dict[str, Any]] | None = None):
     previous_model: str | None = None  # "@stage" of the last stage that made a model
     planned = []
     for stage in recipe.stages:
-        options = dict(recipe.defaults) if stage.plugin else {}
+        options = dict(recipe.defaults) if stage.method else {}
         options.update(stage.options)
         options.update(overrides.get(stage.name, {}))
         if stage.makes_model or stage.step == "eval":
@@ -161,7 +167,8 @@ def plan(recipe: Recipe, overrides: dict[str, dict[str, Any]] | None = None):
         }
         payload = json.dumps(
             {
-                "plugin": stage.plugin,
+                # keyed "plugin" as before the rename, so finished stages keep their hashes
+                "plugin": stage.method,
                 "step": stage.step,
                 "options": options,
                 "upstream": sorted(hashes[r] for r in refs),
@@ -202,9 +209,9 @@ def run_pipeline(
     names = [s.name for s, *_ in steps]
     if start_from is not None and start_from not in names:
         raise UserError(f"--from {start_from!r}: no such stage (stages: {', '.join(names)})")
-    for stage, *_ in steps:  # fail on unknown plugins before the first stage runs
-        if stage.plugin:
-            registry.method(stage.plugin)
+    for stage, *_ in steps:  # fail on unknown methods before the first stage runs
+        if stage.method:
+            registry.method(stage.method)
     recipe.output.mkdir(parents=True, exist_ok=True)
     state_path = recipe.output / STATE_FILE
     state = json.loads(state_path.read_text()) if state_path.is_file() else {"stages": {}}
@@ -212,26 +219,26 @@ def run_pipeline(
     for i, (stage, options, digest, out) in enumerate(steps, 1):
         forced = forced or stage.name == start_from
         previous = state["stages"].get(stage.name, {})
-        label = f"[{i}/{len(steps)}] {stage.name} ({stage.plugin or stage.step})"
+        label = f"[{i}/{len(steps)}] {stage.name} ({stage.method or stage.step})"
         if not forced and previous.get("hash") == digest and _stage_done(out):
             echo(f"{label}: finished, config unchanged — skipped")
             continue
         resume = (
             not forced
             and previous.get("hash") == digest
-            and stage.plugin is not None
+            and stage.method is not None
             and latest_checkpoint(out) is not None
         )
         echo(f"{label}: {'resuming' if resume else 'running'} -> {out}")
         started = time.time()
-        if stage.plugin:
+        if stage.method:
             flags = {
                 "output": str(out),
                 "overwrite": None if resume else out.exists() or None,
                 "resume": resume or None,
             }
             sets = {k: v for k, v in options.items() if k not in ("output",)}
-            run(stage.plugin, registry, sets=sets, **flags)
+            run(stage.method, registry, sets=sets, **flags)
         else:
             STEPS[stage.step](dict(options), out, registry)
         state["stages"][stage.name] = {

@@ -29,7 +29,7 @@ class Origin:
     distribution: str
     version: str
     module: str
-    kind: str  # "entry-point" or "module"
+    source: str  # how it was found: "entry-point", "module" (--plugin-module) or "object"
 
     @property
     def builtin(self) -> bool:
@@ -78,7 +78,7 @@ def load_plugins(
             plugins,
             module_name,
             lambda m=module_name: importlib.import_module(m),
-            Origin(distribution=module_name, version="", module=module_name, kind="module"),
+            Origin(distribution=module_name, version="", module=module_name, source="module"),
         )
     for name, obj in (objects or {}).items():
         module = getattr(obj, "__name__", type(obj).__name__)
@@ -86,7 +86,7 @@ def load_plugins(
             plugins,
             name,
             lambda o=obj: o,
-            Origin(distribution=name, version="", module=module, kind="object"),
+            Origin(distribution=name, version="", module=module, source="object"),
         )
     _drop_unknown_hooks(plugins)
     if os.environ.get(TRACE_ENV):
@@ -104,7 +104,7 @@ def _load_entry_points(plugins: Plugins) -> None:
             distribution=dist.name if dist else "?",
             version=dist.version if dist else "?",
             module=ep.value,
-            kind="entry-point",
+            source="entry-point",
         )
         if ep.name in seen:
             # Same plugin name from two distributions: keep the first, report the second.

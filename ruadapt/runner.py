@@ -126,6 +126,20 @@ class Run:
     def model(self, value) -> None:
         self._model = value
 
+    def chat_model(self):
+        """``model``, once ``tokenizer`` has a chat template (ruadapt's ChatML default if the
+        model has none; the base is resized before the adapter wraps it)."""
+        from ruadapt.run_models import chat_model
+
+        return chat_model(self)
+
+    def reference_model(self, path: str | None = None):
+        """The frozen reference policy: the model at ``path``, the base with the adapter
+        disabled (PEFT policy), or an exact copy of ``model`` (see ``ruadapt.run_models``)."""
+        from ruadapt.run_models import reference_model
+
+        return reference_model(self, path)
+
     def load_model(self, spec: str | None = None):
         """Load a causal LM (the run's ``--model`` by default) without the adapter."""
         from ruadapt.models import load_causal_lm

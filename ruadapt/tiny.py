@@ -19,24 +19,14 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from ruadapt.models import cache_dir
+from ruadapt.cache import cache_dir
+from ruadapt.data.templates import DEFAULT_CHAT_TEMPLATE as CHAT_TEMPLATE
 
 BUILD_VERSION = 1  # bump when the recipe below changes, so caches rebuild
 DEFAULT_STEPS = 200
 VOCAB_SIZE = 4096
 RUSSIAN_SHARE = 0.04  # share of the tokenizer/pretraining text that is Russian
 SPECIAL_TOKENS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>", "<|pad|>"]
-
-# ChatML with {% generation %} markers, so TRL can mask everything but assistant turns.
-CHAT_TEMPLATE = (
-    "{% for message in messages %}"
-    "{{ '<|im_start|>' + message['role'] + '\n' }}"
-    "{% if message['role'] == 'assistant' %}"
-    "{% generation %}{{ message['content'] + '<|im_end|>' }}{% endgeneration %}{{ '\n' }}"
-    "{% else %}{{ message['content'] + '<|im_end|>\n' }}{% endif %}"
-    "{% endfor %}"
-    "{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}"
-)
 
 
 def default_texts() -> tuple[str, str]:

@@ -35,6 +35,16 @@ def test_help_config_prints_method_and_run_options(capsys):
     assert "assistant_only_loss" in out and "learning_rate" in out and "max_steps" in out
 
 
+def test_method_selects_the_method_and_plugin_is_its_alias(capsys):
+    code, out, err = invoke(["run", "--method", "dpo", "--help-config"], capsys)
+    assert code == 0, err
+    assert out.startswith("dpo: ") and "keeps a frozen reference model" in out
+    code, alias, _ = invoke(["run", "--plugin", "dpo", "--help-config"], capsys)
+    assert code == 0 and alias == out
+    code, sft, _ = invoke(["run", "--method", "sft", "--help-config"], capsys)
+    assert code == 0 and "reference model" not in sft.splitlines()[0]
+
+
 def test_unknown_option_gets_a_suggestion_and_no_traceback(capsys, tmp_path):
     code, _, err = invoke(
         ["run", "--plugin", "sft", "-o", str(tmp_path / "o"), "--set", "packng=true"], capsys

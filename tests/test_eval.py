@@ -456,3 +456,25 @@ def test_lm_eval_is_opt_in_and_merges_harness_results_paired_by_language(
     assert entry["ratios"]["ru_en"]["xnli.acc"] == 0.5
     assert seen["tasks"] == ["xnli_ru", "xnli_en"] and seen["limit"] == 2
     assert seen["batch_size"] == 3 and hasattr(seen["model"], "generate")  # the loaded model
+
+
+def test_quality_metrics_carry_bootstrap_intervals_and_paired_differences(run):
+    report, _ = run
+    cases = {
+        "lm": ("bits_per_char", "bits_per_byte", "bits_per_text"),
+        "generation": ("chrf", "bleu", "answer_language_accuracy"),
+        "mc": ("mc_accuracy", "mc_accuracy_norm"),
+        "preference": ("win_rate",),
+    }
+    for task, metrics in cases.items():
+        entry = report["tasks"][task]
+        for lang in ("ru", "en"):
+            side = entry["model"][lang]
+            for metric in metrics:
+                lo, hi = side["ci"][metric]
+                assert lo - 1e-9 <= side[metric] <= hi + 1e-9, (task, lang, metric)
+                # the model is its own baseline: no difference, and none claimed
+                diff = entry["model_vs_baseline"]["differences"][lang][metric]
+                assert diff["difference"] == 0 and not diff["excludes_zero"]
+    paired = report["tasks"]["preference"]["model_vs_baseline"]["paired"]["ru"]
+    assert paired["ci"]["win_rate"][0] <= paired["win_rate"] <= paired["ci"]["win_rate"][1]

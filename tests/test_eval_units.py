@@ -100,7 +100,7 @@ def test_prompt_file_that_is_not_utf8_is_named(tmp_path):
 
     path = tmp_path / "p.jsonl"
     path.write_bytes('{"ru": "привет", "en": "hi"}'.encode("cp1251"))
-    with pytest.raises(UserError, match="p.jsonl: not UTF-8"):
+    with pytest.raises(UserError, match="p.jsonl:1: not valid UTF-8"):
         load_prompts(path)
 
 

@@ -6,7 +6,6 @@ import inspect
 import json
 from dataclasses import dataclass
 
-import pytest
 import typer
 from typer.testing import CliRunner
 
@@ -133,14 +132,17 @@ def test_hook_register_commands():
     assert result.exit_code == 0 and result.output.strip() == "привет, Казань"
 
 
-def test_wrong_record_type_is_rejected():
+def test_wrong_record_type_is_that_plugins_failure_only():
     class P:
         @ruadapt.hookimpl
         def register_methods(self, register):
             register({"name": "not-a-method"})
 
-    with pytest.raises(ruadapt.UserError, match="where a ruadapt.Method was expected"):
-        _registry(P())
+    plugins = load_plugins(objects={"wrong": P()})
+    registry = collect(plugins)  # does not raise: one bad plugin never locks the CLI
+    assert "where a ruadapt.Method was expected" in plugins.failures["wrong"]
+    assert "not-a-method" not in registry.methods and "sft" in registry.methods
+    assert plugins.pm.get_plugin("wrong") is None
 
 
 def _hookspecs():

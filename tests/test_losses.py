@@ -17,7 +17,12 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from ruadapt.testing import SAMPLES, check_method_contract
+from ruadapt.testing import (
+    SAMPLES,
+    check_first_loss,
+    check_gradient_accumulation,
+    check_method_contract,
+)
 
 TOL = 1e-4
 
@@ -251,17 +256,34 @@ def test_kto_loss_matches_formula_with_kl_point_and_rebalanced_weights(
 def test_kto_at_initialisation_is_half_the_weight(tiny_model, tmp_path):
     """policy == reference: every reward and the KL point are 0, each loss is lambda / 2."""
     rows = kto_rows()
-    out = check_method_contract(
+    check_first_loss(
         "kto",
         tiny_model,
         write_jsonl(tmp_path / "kto.jsonl", rows),
         tmp_path / "kto",
+        (3 * 1.0 * 0.5 + 1 * 2.0 * 0.5) / 4,
+        tolerance=1e-6,
         batch_size=4,
         desirable_weight=1.0,
         undesirable_weight=2.0,
     )
-    expected = (3 * 1.0 * 0.5 + 1 * 2.0 * 0.5) / 4
-    assert metrics(out)[0]["loss"] == pytest.approx(expected, abs=1e-6)
+
+
+def test_dpo_at_initialisation_is_log_2(tiny_model, tiny_data, tmp_path):
+    check_first_loss(
+        "dpo", tiny_model, tiny_data("preference", 2), tmp_path / "dpo", math.log(2), tolerance=1e-6
+    )
+
+
+@pytest.mark.parametrize(
+    ("method", "kind"), [("sft", "chat"), ("dpo", "preference"), ("simpo", "preference")]
+)
+def test_builtin_losses_are_right_under_gradient_accumulation(
+    method, kind, tiny_model, tiny_data, tmp_path
+):
+    """Batch 2 == 2 accumulated batches of 1 (kto is left out: its KL reference point is an
+    average over the batch, so splitting a batch changes the loss by design)."""
+    check_gradient_accumulation(method, tiny_model, tiny_data(kind, 2), tmp_path)
 
 
 def test_sft_without_generation_markers_trains_the_last_answer(

@@ -107,7 +107,8 @@ def test_incomplete_stage_is_not_skipped(recipe, registry, tmp_path):
     ("stages", "message"),
     [
         ([{"plugin": "note"}], "needs a 'name'"),
-        ([{"name": "a"}], "exactly one of 'plugin' or 'step'"),
+        ([{"name": "a"}], "exactly one of 'method' or 'step'"),
+        ([{"name": "a", "method": "note", "plugin": "note"}], "not both"),
         ([{"name": "a", "step": "nope"}], "unknown step 'nope'"),
         ([{"name": "a", "plugin": "note"}, {"name": "a", "plugin": "note"}], "unique"),
         ([{"name": "a", "plugin": "note", "model": "@later"}], "not an earlier stage"),
@@ -118,6 +119,16 @@ def test_bad_recipes_name_file_and_stage(tmp_path, stages, message):
     path.write_text(yaml.safe_dump({"output": str(tmp_path / "o"), "stages": stages}))
     with pytest.raises(UserError, match=message):
         plan(load_recipe(path))
+
+
+def test_method_and_its_alias_plugin_plan_the_same_stages(recipe):
+    """``method:`` is the stage key, ``plugin:`` (the fixture's) an alias: same plan, same
+    hashes, so a recipe edited from one to the other reruns nothing."""
+    before = plan(load_recipe(recipe))
+    recipe.write_text(recipe.read_text().replace("plugin:", "method:"))
+    after = plan(load_recipe(recipe))
+    assert [(s.method, h) for s, _, h, _ in after] == [(s.method, h) for s, _, h, _ in before]
+    assert [s.method for s, *_ in after] == ["note", "note", "note"]
 
 
 def test_unknown_plugin_fails_before_any_stage_runs(recipe, registry, tmp_path):

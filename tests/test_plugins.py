@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
 
@@ -109,16 +110,46 @@ def test_hook_name_typo_is_reported_and_plugin_dropped(site):
     assert plugins.pm.get_plugin("typo") is None
 
 
-def test_duplicate_method_name_is_an_error_naming_both(site, monkeypatch):
+def test_duplicate_method_name_fails_only_where_the_name_is_used(site, monkeypatch, capsys):
     fake_distribution(
         site, "ruadapt-dup", "0.4", {"thirdparty_dup": DUPLICATE}, {"dup": "thirdparty_dup"}
     )
     activate(monkeypatch, site)
+    plugins = load_plugins()
+    registry = collect(plugins)  # no error here: every other name still works
+    assert "echo-lm" not in registry.methods and "sft" in registry.methods  # no silent winner
     with pytest.raises(UserError) as err:
-        collect(load_plugins())
+        registry.method("echo-lm")
     message = str(err.value)
-    assert "'echo-lm'" in message
+    assert "'echo-lm' is registered by both" in message
     assert "ruadapt-echo 0.3" in message and "ruadapt-dup 0.4" in message
+    # recorded as the failure of the plugin that registered it second (entry points load by name)
+    assert plugins.failures["echo"] == message and "dup" not in plugins.failures
+
+    for args in (["--help"], ["plugins"], ["plugins", "info", "sft"]):
+        code, _, err_ = invoke(args, capsys)
+        assert code == 0, (args, err_)
+    code, out, _ = invoke(["plugins", "--json"], capsys)
+    assert {"name": "echo", "error": message} in json.loads(out)["failed"]
+    code, _, err_ = invoke(["run", "--plugin", "echo-lm", "-o", "x"], capsys)
+    assert code == 1 and "ruadapt-echo 0.3" in err_ and "ruadapt-dup 0.4" in err_
+    assert "Traceback" not in err_
+    for name in ("echo", "dup"):  # both loaded; each shows the contested name
+        code, out, err_ = invoke(["plugins", "info", name], capsys)
+        assert code == 0 and f"ruadapt-{name}" in out and "registered by both" in err_
+
+
+def test_a_plugin_that_fails_to_import_says_so_where_it_is_used(site, capsys):
+    code, _, err = invoke(["plugins", "info", "broken"], capsys)
+    assert code == 1 and "Traceback" not in err
+    assert "plugin 'broken' is installed but failed to load" in err
+    assert "ruadapt-broken 0.2" in err and "No module named 'module_that_does_not_exist'" in err
+    print(err.strip(), file=sys.__stderr__)  # the messages, for the record of the issue
+    code, _, err = invoke(["run", "--plugin", "broken", "-o", "x"], capsys)
+    assert code == 1 and "Traceback" not in err
+    assert "method 'broken': plugin 'broken' is installed but failed to load" in err
+    assert "ModuleNotFoundError" in err and "unknown method" not in err
+    print(err.strip(), file=sys.__stderr__)
 
 
 def test_disable_env_skips_named_plugins(site, monkeypatch):

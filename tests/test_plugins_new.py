@@ -15,7 +15,11 @@ from ruadapt.errors import UserError
 from ruadapt.plugins import load_plugins, version_mismatch
 from ruadapt.registry import collect
 from ruadapt.scaffold import new_plugin, placeholders, supported_range
-from ruadapt.testing import check_method_contract, check_method_resumes
+from ruadapt.testing import (
+    check_gradient_accumulation,
+    check_method_contract,
+    check_method_resumes,
+)
 from tests.helpers import activate, fake_distribution, invoke
 
 tomllib = pytest.importorskip("tomllib")
@@ -117,14 +121,27 @@ def test_skeleton_passes_its_own_tests(package, tmp_path, monkeypatch, tiny_mode
     # runs the other generated tests in a fresh process and the contract check in-process on
     # the session's tiny model. The slow test_skeleton_passes_all_its_own_tests runs them all
     # (the resume check included).
-    done = run_generated_tests(package, tmp_path / "site", "-k", "not run_contract and not resumes")
+    done = run_generated_tests(package, tmp_path / "site", "-k", "not run_ and not resumes")
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
-    assert "4 passed, 2 deselected" in done.stdout
+    assert "4 passed, 4 deselected" in done.stdout
 
     install(tmp_path / "site2", package, module_as="thirdparty_odds_ratio")
     activate(monkeypatch, tmp_path / "site2")
     out = check_method_contract(NAME, tiny_model, tiny_data("text"), tmp_path / "out")
     assert json.loads((out / "run.json").read_text())["plugin"] == NAME
+
+
+def test_skeleton_is_right_under_gradient_accumulation(
+    package, tmp_path, monkeypatch, tiny_model, tiny_data
+):
+    """One batch of 2 and two accumulated batches of 1 give the same loss and gradient norm
+    (the first skeleton returned a mean and ignored num_items_in_batch: twice as large)."""
+    install(tmp_path / "site", package, module_as="thirdparty_odds_ratio")
+    activate(monkeypatch, tmp_path / "site")
+    whole, split = check_gradient_accumulation(
+        NAME, tiny_model, tiny_data("text", 2), tmp_path / "ga"
+    )
+    assert whole.first_loss == pytest.approx(split.first_loss, rel=1e-3)
 
 
 @pytest.mark.slow
@@ -145,7 +162,7 @@ def test_resume_check_catches_a_method_that_restarts(
 def test_skeleton_passes_all_its_own_tests(package, tmp_path):
     done = run_generated_tests(package, tmp_path / "site")
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
-    assert "6 passed" in done.stdout
+    assert "8 passed" in done.stdout
 
 
 def test_bad_names_are_one_line_errors(tmp_path, capsys):

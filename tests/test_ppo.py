@@ -105,7 +105,13 @@ def test_ppo_passes_the_generic_method_contract(tiny_model, tiny_data, tmp_path)
     from ruadapt.testing import check_method_contract
 
     check_method_contract(
-        "ppo", tiny_model, tiny_data("prompts", 4), tmp_path / "c", rewards="length@8", **FAST
+        "ppo",
+        tiny_model,
+        tiny_data("prompts", 4),
+        tmp_path / "c",
+        own_loop=True,
+        rewards="length@8",
+        **FAST,
     )
 
 

@@ -29,8 +29,8 @@ def test_recipe_is_valid(path, registry):
     assert path.read_text().startswith("#"), "a recipe starts with a comment giving its command"
     for stage, options, _, out in plan(recipe):
         assert out.parent == recipe.output
-        if stage.plugin:
+        if stage.method:
             missing = [k for k in ("output",) if k in options]
             assert not missing
             # configure() raises on an unknown key or a bad value, exactly as a run would
-            configure(stage.plugin, registry, sets=options, output=str(out))
+            configure(stage.method, registry, sets=options, output=str(out))

@@ -124,3 +124,35 @@ def test_eval_output_refuses_a_folder_with_other_work(tmp_path):
     with pytest.raises(UserError, match="--overwrite"):
         check_output(leftovers, overwrite=False)
     assert check_output(leftovers, overwrite=True) == leftovers
+
+
+def test_comparison_shows_intervals_and_marks_a_paired_difference_from_the_first_run(
+    evals, tmp_path
+):
+    import shutil
+
+    from ruadapt_evals.compare import compare_runs
+
+    # a third run: the same items, every Russian text 20% more bits than the first run
+    worse = tmp_path / "worse"
+    shutil.copytree(evals["simpo"], worse)
+    report = json.loads((worse / "report.json").read_text())
+    ru = report["tasks"]["lm"]["model"]["ru"]
+    ru["per_item"]["bits"] = [1.2 * b for b in ru["per_item"]["bits"]]
+    ru["bits_per_char"] *= 1.2
+    (worse / "report.json").write_text(json.dumps(report))
+    result = compare_runs(
+        str(tmp_path / "cmp"), {"DPO": evals["dpo"], "SimPO": evals["simpo"], "worse": worse}
+    )
+    dpo, simpo, bad = (r["eval"] for r in result["runs"])
+    lo, hi = dpo["intervals"]["lm.bits_per_char"]["ru"]
+    assert lo <= dpo["metrics"]["lm.bits_per_char"]["ru"] <= hi
+    assert "vs_first" not in dpo
+    same = simpo["vs_first"]["lm.bits_per_char"]["ru"]
+    assert same["difference"] == 0 and not same["excludes_zero"]
+    moved = bad["vs_first"]["lm.bits_per_char"]
+    assert moved["ru"]["excludes_zero"] and moved["ru"]["ratio"] == pytest.approx(1.2)
+    assert not moved["en"]["excludes_zero"]
+    md = (tmp_path / "cmp" / "report.md").read_text()
+    row = next(line for line in md.splitlines() if line.startswith("| bits_per_char ↓ ru"))
+    assert row.count("[") == 3 and row.rstrip(" |").endswith("*")

@@ -14,12 +14,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ruadapt.errors import UserError
+from ruadapt.tokenizer.card import save_extension_card
 from ruadapt.tokenizer.extend import (
     BYTE_LEVEL,
     SENTENCEPIECE,
     extend_tokenizer,
     has_cyrillic,
-    save_extension_card,
     tokenizer_family,
 )
 

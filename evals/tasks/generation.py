@@ -14,21 +14,34 @@ from ruadapt_evals.data import LANGUAGES
 from ruadapt.contracts import EvalTask
 
 
-def quality(answers: list[str], references: list[str | None], lang: str) -> dict[str, float]:
+def quality(answers: list[str], references: list[str | None], lang: str) -> dict[str, Any]:
     """Metrics of one language's answers (``references[i]`` None = no reference for item i)."""
-    from ruadapt_evals.metrics import answer_language_accuracy, bleu, chrf, words
+    from ruadapt_evals.metrics import (
+        answer_language_accuracy,
+        bleu,
+        bleu_item_stats,
+        chrf,
+        chrf_item_stats,
+        script_of,
+        words,
+    )
 
     scored = [(a, r) for a, r in zip(answers, references, strict=True) if r]
-    out: dict[str, float] = {}
+    out: dict[str, Any] = {}
+    # per-item values, resampled for the 95% intervals (ruadapt_evals.intervals)
+    per_item: dict[str, list] = {"in_language": [int(script_of(a) == lang) for a in answers]}
     if scored:
         hyps, refs = [a for a, _ in scored], [r for _, r in scored]
         out["chrf"] = chrf(hyps, refs)
         out["bleu"] = bleu(hyps, refs)
+        per_item["chrf_stats"] = chrf_item_stats(hyps, refs)
+        per_item["bleu_stats"] = bleu_item_stats(hyps, refs)
     out["answer_language_accuracy"] = answer_language_accuracy(answers, lang)
     out["mean_answer_chars"] = sum(map(len, answers)) / max(1, len(answers))
     out["mean_answer_words"] = sum(len(words(a)) for a in answers) / max(1, len(answers))
     out["empty_answer_rate"] = sum(not a for a in answers) / max(1, len(answers))
     out["references"] = len(scored)
+    out["per_item"] = per_item
     return out
 
 

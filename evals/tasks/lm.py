@@ -23,21 +23,25 @@ def lm_texts(ctx: Any, lang: str) -> list[str]:
 
 
 def run(ctx: Any) -> dict[str, Any]:
-    """Bits per char/byte/text per language, via ``ruadapt.lm_metrics.bits_per_char``."""
-    from ruadapt.lm_metrics import bits_per_char
+    """Bits per char/byte/text per language, every token scored (``ruadapt.lm_metrics``)."""
+    from ruadapt.lm_metrics import score_texts
 
     result: dict[str, Any] = {}
+    window = {}
     for lang in LANGUAGES:
-        texts = lm_texts(ctx, lang)
-        bpc = bits_per_char(ctx.model, ctx.tokenizer, texts, batch_size=ctx.options.batch_size)
-        total_bits = bpc * sum(map(len, texts))
-        result[lang] = {
-            "bits_per_char": bpc,
-            "bits_per_byte": total_bits / sum(len(t.encode("utf-8")) for t in texts),
-            "bits_per_text": total_bits / len(texts),
+        score = score_texts(
+            ctx.model, ctx.tokenizer, lm_texts(ctx, lang), batch_size=ctx.options.batch_size
+        )
+        result[lang] = score.summary()
+        window = {"window": result[lang].pop("window"), "stride": result[lang].pop("stride")}
+        # per-item bits and characters: the bootstrap intervals resample these
+        result[lang]["per_item"] = {
+            "bits": list(score.text_bits),
+            "chars": list(score.text_chars),
+            "bytes": list(score.text_bytes),
         }
     with_refs = all(p.ru_reference and p.en_reference for p in ctx.prompts)
-    result["settings"] = {"texts": "references" if with_refs else "prompts"}
+    result["settings"] = {"texts": "references" if with_refs else "prompts", **window}
     return result
 
 

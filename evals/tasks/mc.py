@@ -53,12 +53,18 @@ def continuation_logprobs(
     return scores
 
 
+def hits(scores: list[list[float]], answers: list[int]) -> list[int]:
+    """1 for each item whose best-scoring choice is the answer (first best on ties), else 0."""
+    return [
+        int(max(range(len(s)), key=s.__getitem__) == a)
+        for s, a in zip(scores, answers, strict=True)
+    ]
+
+
 def accuracy(scores: list[list[float]], answers: list[int]) -> float:
     """Share of items whose best-scoring choice is the answer (first best on ties)."""
-    hits = [
-        max(range(len(s)), key=s.__getitem__) == a for s, a in zip(scores, answers, strict=True)
-    ]
-    return sum(hits) / max(1, len(hits))
+    correct = hits(scores, answers)
+    return sum(correct) / max(1, len(correct))
 
 
 def run(ctx: Any) -> dict[str, Any]:
@@ -86,11 +92,13 @@ def run(ctx: Any) -> dict[str, Any]:
             )
             k += n
         answers = [item.answer for item in items]
+        correct, correct_norm = hits(scores, answers), hits(norm, answers)
         result[lang] = {
-            "mc_accuracy": accuracy(scores, answers),
-            "mc_accuracy_norm": accuracy(norm, answers),
+            "mc_accuracy": sum(correct) / len(items),
+            "mc_accuracy_norm": sum(correct_norm) / len(items),
             "chance": sum(1 / len(item.choices(lang)) for item in items) / len(items),
             "items": len(items),
+            "per_item": {"correct": correct, "correct_norm": correct_norm},
         }
     return result
 

@@ -3,7 +3,7 @@
 Per language, each answer is compared with the reference answer (``win_rate``), and with
 ``--baseline`` also with the baseline's answer to the same prompt (``paired``: the model's
 win rate over the baseline). A win counts 1, a tie 1/2. The reward model is a
-sequence-classification model (``--reward-model DIR``, e.g. from ``--plugin reward``); the
+sequence-classification model (``--reward-model DIR``, e.g. from ``--method reward``); the
 judge is optional (see ``ruadapt_evals.judge``). Answer lengths are reported next to the
 win rate, because both reward models and judges are known to favour longer answers.
 """
@@ -78,10 +78,14 @@ def rewards(ctx: Any, prompts: list[str], answers: list[str]) -> list[float]:
     return out
 
 
+def outcomes(ours: list[float], theirs: list[float]) -> list[float]:
+    """Per item: 1 when ``ours`` scores higher, 0.5 on a tie, 0 when lower."""
+    return [1.0 if a > b else 0.5 if a == b else 0.0 for a, b in zip(ours, theirs, strict=True)]
+
+
 def win_rate(ours: list[float], theirs: list[float]) -> float:
     """Share of items where ``ours`` scores higher; ties count half."""
-    wins = sum(1.0 if a > b else 0.5 if a == b else 0.0 for a, b in zip(ours, theirs, strict=True))
-    return wins / max(1, len(ours))
+    return sum(outcomes(ours, theirs)) / max(1, len(ours))
 
 
 def run(ctx: Any) -> dict[str, Any]:
@@ -100,22 +104,30 @@ def run(ctx: Any) -> dict[str, Any]:
     for lang in LANGUAGES:
         prompts = [p.prompt(lang) for p in ctx.prompts]
         ours = ctx.answers(lang)
-        side: dict[str, float] = {"mean_answer_chars": sum(map(len, ours)) / len(ours)}
-        pair: dict[str, float] = {}
+        side: dict[str, Any] = {"mean_answer_chars": sum(map(len, ours)) / len(ours)}
+        pair: dict[str, Any] = {}
+        side_items: dict[str, list[float]] = {}  # per-item outcomes, for the 95% intervals
+        pair_items: dict[str, list[float]] = {}
         refs = [p.reference(lang) or "" for p in ctx.prompts]
         theirs = ctx.other.answers(lang) if ctx.other is not None else None
         if spec:
             mine = rewards(ctx, prompts, ours)
             side["mean_reward"] = sum(mine) / len(mine)
             if with_refs:
-                side["win_rate"] = win_rate(mine, rewards(ctx, prompts, refs))
+                side_items["wins"] = outcomes(mine, rewards(ctx, prompts, refs))
             if theirs is not None:
-                pair["win_rate"] = win_rate(mine, rewards(ctx, prompts, theirs))
+                pair_items["wins"] = outcomes(mine, rewards(ctx, prompts, theirs))
         if judge is not None:
             if with_refs:
-                side["judge_win_rate"] = judge.win_rate(prompts, ours, refs)
+                side_items["judge_wins"] = judge.outcomes(prompts, ours, refs)
             if theirs is not None:
-                pair["judge_win_rate"] = judge.win_rate(prompts, ours, theirs)
+                pair_items["judge_wins"] = judge.outcomes(prompts, ours, theirs)
+        for target, items in ((side, side_items), (pair, pair_items)):
+            for key, name in (("wins", "win_rate"), ("judge_wins", "judge_win_rate")):
+                if key in items:
+                    target[name] = sum(items[key]) / max(1, len(items[key]))
+            if items:
+                target["per_item"] = items
         result[lang] = side
         if pair:
             paired[lang] = pair

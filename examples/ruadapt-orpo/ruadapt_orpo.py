@@ -1,8 +1,8 @@
 """ORPO for ruadapt: supervised fine-tuning plus an odds-ratio preference term, one stage.
 
     pip install ./examples/ruadapt-orpo
-    ruadapt run --plugin orpo --model tiny --data ru-prefs -o out/orpo
-    ruadapt run --plugin orpo --model out/sft --data prefs.jsonl --beta 0.2 --adapter lora -o out/o
+    ruadapt run --method orpo --model tiny --data ru-prefs -o out/orpo
+    ruadapt run --method orpo --model out/sft --data prefs.jsonl --beta 0.2 --adapter lora -o out/o
 
 ORPO (Hong et al., 2024) needs no reference model and no separate SFT stage. With the
 length-normalised likelihood ``P(y|x) = exp(1/|y| * sum_i log pi(y_i | x, y_<i))`` and
@@ -33,7 +33,7 @@ __version__ = "0.1.0"
 
 @dataclass
 class ORPOConfig:
-    """Options of ``ruadapt run --plugin orpo`` (also as flags: ``--beta 0.2``)."""
+    """Options of ``ruadapt run --method orpo`` (also as flags: ``--beta 0.2``)."""
 
     beta: float = opt(0.1, "weight of the odds-ratio term (lambda in the ORPO paper)")
 
@@ -60,55 +60,21 @@ def odds_ratio_loss(chosen_logps: Any, rejected_logps: Any, nll: Any, beta: floa
     return nll - beta * torch.nn.functional.logsigmoid(ratio).mean()
 
 
-def end_at_eos(example: dict, eos: str) -> dict:
-    """Let rendered answers end with the EOS token itself, not the template's newline after it.
-
-    TRL appends EOS to any answer not ending in it; ChatML renders ``answer<|im_end|>\\n``,
-    which would otherwise train ``<|im_end|>\\n<|im_end|>``.
-    """
-    out = dict(example)
-    for key in ("chosen", "rejected"):
-        if example[key].rstrip().endswith(eos):
-            out[key] = example[key].rstrip()
-    return out
-
-
-def render(dataset: Any, tokenizer: Any) -> Any:
-    """Conversational pairs (ruadapt's ``preference`` kind) -> prompt/answer strings."""
-    from trl.data_utils import maybe_apply_chat_template
-
-    dataset = dataset.map(
-        maybe_apply_chat_template,
-        fn_kwargs={"processing_class": tokenizer},
-        remove_columns=dataset.column_names,
-    )
-    return dataset.map(end_at_eos, fn_kwargs={"eos": tokenizer.eos_token})
-
-
-def model_with_chat_template(run: Any) -> Any:
-    """The run's model, after making sure its tokenizer can render conversations.
-
-    A model without a chat template gets ruadapt's ChatML default; that may add tokens, so
-    the base model is resized before the adapter (if any) wraps it.
-    """
-    if getattr(run.tokenizer, "chat_template", None):
-        return run.model
-    from ruadapt.data import ensure_chat_template
-
-    base = run.load_model()
-    ensure_chat_template(run.tokenizer, base)
-    run.model = run.apply_adapter(base)
-    return run.model
-
-
 def build_trainer(run: Any, config: ORPOConfig) -> Any:
-    """TRL's ORPO trainer on the run's model, data and options (``train`` calls ``.train()``)."""
+    """TRL's ORPO trainer on the run's model, data and options (``train`` calls ``.train()``).
+
+    Only ruadapt's public helpers: ``run.chat_model()`` installs a chat template when the
+    model has none (resizing the base before the adapter wraps it), and
+    ``render_preferences`` turns conversational pairs into the text ORPO tokenizes.
+    """
     with warnings.catch_warnings():  # TRL warns on importing its experimental trainers
         warnings.simplefilter("ignore")
         from trl.experimental.orpo import ORPOConfig as TrlORPOConfig
         from trl.experimental.orpo import ORPOTrainer
 
-    model = model_with_chat_template(run)
+    from ruadapt.completions import render_preferences
+
+    model = run.chat_model()
     tokenizer = run.tokenizer
     args = TrlORPOConfig(
         **run.training_arguments(), beta=config.beta, max_length=run.options.max_length
@@ -117,10 +83,10 @@ def build_trainer(run: Any, config: ORPOConfig) -> Any:
     return ORPOTrainer(
         model=model,
         args=args,
-        train_dataset=render(run.dataset, tokenizer),
-        eval_dataset=render(eval_dataset, tokenizer) if eval_dataset is not None else None,
+        train_dataset=render_preferences(run.dataset, tokenizer),
+        eval_dataset=render_preferences(eval_dataset, tokenizer) if eval_dataset else None,
         processing_class=tokenizer,
-        callbacks=[run.callback()],
+        callbacks=[run.callback()],  # metrics.jsonl, the step-0 parameter line, tokens/s
     )
 
 

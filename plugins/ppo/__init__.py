@@ -1,9 +1,9 @@
 """PPO (RLHF): ruadapt's own, on torch/transformers/accelerate (TRL 1.x has none).
 
-    ruadapt run --plugin ppo --model out/sft --reward out/rm --data ru-prompts -o out/ppo
-    ruadapt run --plugin ppo --model out/sft --set rewards=russian -o out/ppo
-    ruadapt run --plugin ppo --model out/sft --adapter lora --rewards russian:1,length@80:0.3 -o DIR
-    ruadapt run --plugin ppo --model out/sft --reward out/rm --rounds 3 --labeler russian -o DIR
+    ruadapt run --method ppo --model out/sft --reward out/rm --data ru-prompts -o out/ppo
+    ruadapt run --method ppo --model out/sft --set rewards=russian -o out/ppo
+    ruadapt run --method ppo --model out/sft --adapter lora --rewards russian:1,length@80:0.3 -o DIR
+    ruadapt run --method ppo --model out/sft --reward out/rm --rounds 3 --labeler russian -o DIR
 
 The policy starts from ``--model``; the reference for the KL penalty is a frozen copy of it
 (or, with ``--adapter lora``, the same weights with the adapter switched off); a value head
@@ -29,7 +29,7 @@ VALUE_MODELS = ("policy", "reward")
 
 @dataclass
 class PPOConfig:
-    reward: str | None = opt(None, "reward model directory (trained with --plugin reward)")
+    reward: str | None = opt(None, "reward model directory (trained with --method reward)")
     reward_weight: float = opt(1.0, "weight of the reward model's score in the total reward")
     rewards: str | None = opt(
         None, "rule-based rewards NAME[@PARAM][:WEIGHT],... e.g. russian:1,length@80:0.5"

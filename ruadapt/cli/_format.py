@@ -5,20 +5,13 @@ from __future__ import annotations
 import typer
 
 from ruadapt.config import RunConfig, describe
-
-
-def table(rows: list[tuple[str, ...]], headers: tuple[str, ...]) -> str:
-    """A plain aligned text table."""
-    cells = [tuple(str(c) for c in headers)] + [tuple(str(c) for c in r) for r in rows]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+from ruadapt.text_table import table
 
 
 def print_config_help(method, adapter=None) -> None:
     """Options of a method (and adapter), then the common run options."""
-    typer.echo(f"{method.name}: {method.summary}  (data kind: {method.data_kind})\n")
+    reference = "; keeps a frozen reference model" if method.reference_model else ""
+    typer.echo(f"{method.name}: {method.summary}  (data kind: {method.data_kind}{reference})\n")
     typer.echo(f"Method options ({method.config.__name__}):")
     typer.echo(table(describe(method.config), ("option", "type", "default", "help")))
     if adapter is not None:

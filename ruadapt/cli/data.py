@@ -88,9 +88,9 @@ def inspect_command(
 ) -> None:
     """Counts, format, length statistics, Russian share and a few records of a data set."""
     from ruadapt.cli import registry
-    from ruadapt.cli._format import table
     from ruadapt.data import inspect
     from ruadapt.data.bundled import EVAL_KINDS
+    from ruadapt.text_table import table
 
     tokenizer, _ = _tokenizer(model, None)
     found = inspect(
@@ -168,8 +168,8 @@ def convert_command(
 @data_app.command("list")
 def list_command(as_json: bool = typer.Option(False, "--json", help="Machine-readable.")) -> None:
     """The bundled data sets: name, kind, size and purpose (from each set's card)."""
-    from ruadapt.cli._format import table
     from ruadapt.data.bundled import bundled_sets
+    from ruadapt.text_table import table
 
     sets = bundled_sets()
     if as_json:
@@ -192,7 +192,7 @@ def list_command(as_json: bool = typer.Option(False, "--json", help="Machine-rea
 def formats_command() -> None:
     """The registered data formats, the kind each converts to and the plugin providing it."""
     from ruadapt.cli import registry
-    from ruadapt.cli._format import table
+    from ruadapt.text_table import table
 
     reg = registry()
     rows = [

@@ -21,8 +21,8 @@ def list_plugins(
     if ctx.invoked_subcommand is not None:
         return
     from ruadapt.cli import registry
-    from ruadapt.cli._format import table
     from ruadapt.plugins_info import describe_plugins, failed_plugins
+    from ruadapt.text_table import table
 
     reg = registry()
     rows = describe_plugins(reg, include_builtin=not third_party)
@@ -52,18 +52,22 @@ def info(name: str = typer.Argument(..., help="Plugin or method name.")) -> None
     """Details of one plugin: origin, hooks, and the options of each method it registers."""
     from ruadapt.cli import registry
     from ruadapt.cli._format import print_config_help
-    from ruadapt.plugins_info import describe_plugins
+    from ruadapt.plugins_info import describe_plugins, plugin_problem, plugin_problems
 
     reg = registry()
     rows = {row["name"]: row for row in describe_plugins(reg)}
     if name not in rows and ("method", name) in reg.owners:
         name = reg.owners[("method", name)]
     if name not in rows:
-        raise UserError(f"no plugin {name!r}; installed: {', '.join(sorted(rows))}")
+        raise UserError(
+            plugin_problem(reg, name) or f"no plugin {name!r}; installed: {', '.join(sorted(rows))}"
+        )
     row = rows[name]
     for key in ("name", "distribution", "version", "origin", "module"):
         typer.echo(f"{key}: {row[key]}")
     typer.echo(f"hooks: {', '.join(row['hooks'])}")
+    for problem in plugin_problems(reg, name):
+        typer.secho(f"failed: {problem}", err=True, fg=typer.colors.YELLOW)
     for method_name in row["registers"].get("method", []):
         typer.echo("")
         print_config_help(reg.method(method_name))
@@ -86,7 +90,7 @@ def new(
         typer.echo(f"  {file}")
     typer.echo(
         f'next: cd {path} && pip install -e ".[test]" && pytest -q\n'
-        f"      ruadapt run --plugin {name} --model tiny --max-steps 10 -o out/{name}"
+        f"      ruadapt run --method {name} --model tiny --max-steps 10 -o out/{name}"
     )
 
 

@@ -1,4 +1,4 @@
-"""``ruadapt run --plugin NAME``: train with any registered method."""
+"""``ruadapt run --method NAME``: train with any registered method (``--plugin`` is an alias)."""
 
 from __future__ import annotations
 
@@ -28,8 +28,12 @@ def _extra_options(args: list[str]) -> dict[str, str]:
 
 def run_command(
     ctx: typer.Context,
-    plugin: str = typer.Option(
-        ..., "--plugin", "-p", help="Method to run (see `ruadapt plugins`)."
+    method_name: str = typer.Option(
+        ...,
+        "--method",
+        "--plugin",
+        "-p",
+        help="Method to run (see `ruadapt plugins`); --plugin is another name for it.",
     ),
     config: str | None = typer.Option(None, "--config", "-c", help="YAML recipe with options."),
     set_: list[str] = typer.Option([], "--set", help="Override an option: key=value (repeatable)."),
@@ -65,14 +69,14 @@ def run_command(
 
     Method options may also be given as flags (--beta 0.2) or with --set beta=0.2.
 
-    Example: ruadapt run --plugin sft --model tiny --data ru-sft -o out/sft --max-steps 50
+    Example: ruadapt run --method sft --model tiny --data ru-sft -o out/sft --max-steps 50
     """
     from ruadapt.cli import registry
     from ruadapt.cli._format import print_config_help
     from ruadapt.runner import configure, run_method
 
     reg = registry()
-    method = reg.method(plugin)
+    method = reg.method(method_name)
     if launcher is not None:
         _relaunch(launcher, num_processes, accelerate_config)
         return
@@ -97,7 +101,7 @@ def run_command(
         "push_to_hub": True if push_to_hub else None,
         "hub_model_id": push_to_hub,
     }
-    resolved = configure(plugin, reg, config_file=config, sets=sets, **flags)
+    resolved = configure(method_name, reg, config_file=config, sets=sets, **flags)
     out = run_method(resolved, reg)
     typer.echo(f"done: {out}")
 

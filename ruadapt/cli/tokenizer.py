@@ -140,8 +140,8 @@ def stats(
 
     Example: ruadapt tokenizer stats -t tiny -t out/ext
     """
-    from ruadapt.cli._format import table
     from ruadapt.models import load_tokenizer
+    from ruadapt.text_table import table
     from ruadapt.tokenizer.real import load_real_tokenizer, real_tokenizer_spec
     from ruadapt.tokenizer.stats import compare_stats, load_parallel
 

@@ -46,19 +46,14 @@ def load_bundled_records(name: str) -> list[dict]:
 
     JSONL sets give one dict per line; the text corpora give ``{"text": paragraph}``.
     """
-    from ruadapt.data.readers import read_file
+    from ruadapt.data.readers import read_records
 
     if name not in BUNDLED:
         raise UserError(f"unknown bundled dataset {name!r}; bundled: {', '.join(BUNDLED)}")
     path = bundled_path(name)
     if not path.is_file():
         raise UserError(f"bundled dataset {name!r} is missing its file {path}")
-    records = []
-    for row in read_file(path, name):
-        if row.error:
-            raise UserError(f"{row.where}: {row.error}")
-        records.append(row.record)
-    return records
+    return [row.record for row in read_records(path, name)]
 
 
 def card_summary(name: str) -> str:

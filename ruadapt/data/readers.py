@@ -64,6 +64,23 @@ def read_file(path: Path, label: str) -> Iterator[Row]:
     raise UserError(f"{label}: unsupported file type {suffix!r} (use {', '.join(FILE_TYPES)})")
 
 
+def read_records(path: Path, label: str | None = None) -> Iterator[Row]:
+    """Every row of a data file, for callers that need them all sound: the first line that
+    cannot be read, or is not a JSON object, stops with a one-line ``UserError`` naming
+    ``file:line``; ``row.where`` names it for the caller's own field checks. The validator,
+    which reports every bad line and carries on, uses ``read_file`` instead.
+    """
+    label = str(path) if label is None else label
+    # a known type by its reader; any other name is read as JSON Lines, as users name them
+    rows = read_file(path, label) if path.suffix.lower() in FILE_TYPES else read_jsonl(path, label)
+    for row in rows:
+        if row.error:
+            raise UserError(f"{row.where}: {row.error}")
+        if not isinstance(row.record, dict):
+            raise UserError(f"{row.where}: expected a JSON object")
+        yield row
+
+
 def read_jsonl(path: Path, label: str) -> Iterator[Row]:
     """One JSON object per line; blank lines are skipped."""
     offset = 0

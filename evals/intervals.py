@@ -1,0 +1,85 @@
+"""95% intervals for the report's quality metrics, from the per-item values tasks keep.
+
+A task that wants intervals stores, per language, ``per_item``: named lists with one entry
+per item (``bits``/``chars``/``bytes`` for lm, ``chrf_stats``/``bleu_stats``/``in_language``
+for generation, ``correct``/``correct_norm`` for mc, ``wins``/``judge_wins`` for
+preference). ``ESTIMATORS`` says which lists each metric is computed from; the suite then adds
+``ci`` beside the values and, with a baseline, paired differences over the same items.
+Third-party tasks get intervals by using the same names.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+from ruadapt_evals import bootstrap
+from ruadapt_evals.metrics import bleu_from_stats, chrf_from_stats
+
+Factory = Callable[[dict[str, list[Any]]], bootstrap.Statistic]
+
+# metric -> (the per-item lists it needs, how to build its statistic from them)
+ESTIMATORS: dict[str, tuple[tuple[str, ...], Factory]] = {
+    "bits_per_char": (("bits", "chars"), lambda i: bootstrap.ratio_of_sums(i["bits"], i["chars"])),
+    "bits_per_byte": (("bits", "bytes"), lambda i: bootstrap.ratio_of_sums(i["bits"], i["bytes"])),
+    "bits_per_text": (("bits",), lambda i: bootstrap.mean_of(i["bits"])),
+    "chrf": (
+        ("chrf_stats",),
+        lambda i: bootstrap.from_summed_rows(i["chrf_stats"], chrf_from_stats),
+    ),
+    "bleu": (
+        ("bleu_stats",),
+        lambda i: bootstrap.from_summed_rows(i["bleu_stats"], bleu_from_stats),
+    ),
+    "answer_language_accuracy": (("in_language",), lambda i: bootstrap.mean_of(i["in_language"])),
+    "mc_accuracy": (("correct",), lambda i: bootstrap.mean_of(i["correct"])),
+    "mc_accuracy_norm": (("correct_norm",), lambda i: bootstrap.mean_of(i["correct_norm"])),
+    "win_rate": (("wins",), lambda i: bootstrap.mean_of(i["wins"])),
+    "judge_win_rate": (("judge_wins",), lambda i: bootstrap.mean_of(i["judge_wins"])),
+}
+
+
+def _usable(per_item: Any, needs: tuple[str, ...]) -> int | None:
+    """The item count when every needed list is present, non-empty and equally long."""
+    if not isinstance(per_item, dict) or not all(isinstance(per_item.get(k), list) for k in needs):
+        return None
+    sizes = {len(per_item[k]) for k in needs}
+    return sizes.pop() if len(sizes) == 1 and 0 not in sizes else None
+
+
+def side_intervals(per_item: Any, *, seed: int = bootstrap.SEED) -> dict[str, list[float]]:
+    """``{metric: [lo, hi]}`` for every metric whose per-item lists are present."""
+    out = {}
+    for metric, (needs, factory) in ESTIMATORS.items():
+        n = _usable(per_item, needs)
+        if n is not None:
+            out[metric] = list(bootstrap.interval(factory(per_item), n, seed=seed))
+    return out
+
+
+def paired_differences(
+    model_items: Any, baseline_items: Any, *, seed: int = bootstrap.SEED
+) -> dict[str, dict[str, Any]]:
+    """Model minus baseline (and model over baseline) per metric over the same items, with
+    intervals from shared resamples; ``excludes_zero`` marks a difference worth the name."""
+    out = {}
+    for metric, (needs, factory) in ESTIMATORS.items():
+        n, m = _usable(model_items, needs), _usable(baseline_items, needs)
+        if n is not None and n == m:
+            out[metric] = bootstrap.paired(
+                factory(model_items), factory(baseline_items), n, seed=seed
+            )
+    return out
+
+
+def format_interval(value: Any, ci: Any, fmt: Callable[[Any], str]) -> str:
+    """``value [lo, hi]`` (just the value when there is no finite interval)."""
+    text = fmt(value)
+    if isinstance(ci, (list, tuple)) and len(ci) == 2 and all(_finite(x) for x in ci):
+        text += f" [{fmt(ci[0])}, {fmt(ci[1])}]"
+    return text
+
+
+def _finite(x: Any) -> bool:
+    return isinstance(x, (int, float)) and math.isfinite(x)
