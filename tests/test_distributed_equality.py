@@ -98,3 +98,17 @@ def test_an_fsdp_config_on_cpu_runs_as_ddp_with_a_note(tiny_model, tiny_data, tm
     assert result.returncode == 0, result.stderr[-3000:]
     assert "FSDP needs GPUs" in result.stderr
     assert (tmp_path / "o" / "model.safetensors").is_file()
+
+
+def test_deepspeed_without_gpus_is_refused_in_one_line(monkeypatch):
+    """DeepSpeed on CPU hung after loading the model in our trial: refused up front instead."""
+    import torch
+
+    import ruadapt
+    from ruadapt import distributed
+
+    if torch.cuda.is_available():
+        pytest.skip("a GPU is present")
+    monkeypatch.setenv("ACCELERATE_USE_DEEPSPEED", "true")
+    with pytest.raises(ruadapt.UserError, match="DeepSpeed needs CUDA GPUs"):
+        distributed._note_cpu_fallback()

@@ -84,7 +84,7 @@ def test_trainer_options_from_a_yaml_recipe(registry, tmp_path):
         (["optim=adamw_torch_fusd"], "did you mean 'adamw_torch_fused'?"),
         (["output_dir=x"], "use --output"),
         (["hub_token=secret"], "set HF_TOKEN"),
-        (["save_total_limit=many"], "expected int"),
+        (["save_total_limit=many"], "option .save_total_limit."),
     ],
 )
 def test_bad_trainer_options_fail_in_one_line(registry, sets, message):
