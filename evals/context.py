@@ -24,6 +24,9 @@ class EvalOptions:
     speed_prompts: int = 32  # prompts per language timed by the speed task
     speed_repeats: int = 5  # timed repeats; the median is reported
     speed_warmup: int = 1  # untimed repeats first (allocator, caches, lazy init)
+    # with a baseline: "process" times each side in its own process, repeats interleaved;
+    # "none" times them in this process, one after the other (less memory, less fair)
+    speed_isolation: str = "process"
     reward_model: str | None = None
     mc_items: str | None = None  # JSONL of choice items; default: bundled ru-en-mc
     max_prompts: int | None = None  # caps prompts and choice items (quick looks)
@@ -47,6 +50,10 @@ class EvalOptions:
             raise UserError("speed_warmup and examples must not be negative")
         from ruadapt_evals.generate import PROMPT_FORMATS
 
+        if self.speed_isolation not in ("process", "none"):
+            raise UserError(
+                f"speed_isolation must be 'process' or 'none', got {self.speed_isolation!r}"
+            )
         if self.prompt_format not in PROMPT_FORMATS:
             raise UserError(f"prompt_format must be one of {', '.join(PROMPT_FORMATS)}")
 

@@ -83,3 +83,54 @@ def format_interval(value: Any, ci: Any, fmt: Callable[[Any], str]) -> str:
 
 def _finite(x: Any) -> bool:
     return isinstance(x, (int, float)) and math.isfinite(x)
+
+
+# two-sided 95% quantiles of Student's t by degrees of freedom (a missing df uses the next
+# smaller one listed, which is wider: conservative); above 30, the normal 1.96
+T95 = {1: 12.71, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262}
+T95.update({10: 2.228, 12: 2.179, 15: 2.131, 20: 2.086, 25: 2.060, 30: 2.042})
+
+
+def t95(df: int) -> float:
+    """Two-sided 95% Student t quantile for ``df`` degrees of freedom (conservative)."""
+    if df > 30:
+        return 1.96
+    return T95[max(k for k in T95 if k <= df)]
+
+
+def paired_repeats(model: list[float], baseline: list[float]) -> dict[str, Any]:
+    """Model over baseline from repeats taken in pairs: the geometric mean of the pair
+    ratios with a t interval on their logarithms (a bootstrap over a handful of repeats
+    would be far too narrow). ``excludes_zero``: the log-ratio interval excludes 0, i.e.
+    the ratio's interval excludes 1."""
+    logs = [math.log(a / b) for a, b in zip(model, baseline, strict=True) if a > 0 and b > 0]
+    n = len(logs)
+    if n < 2:
+        return {}
+    mean = sum(logs) / n
+    sd = math.sqrt(sum((x - mean) ** 2 for x in logs) / (n - 1))
+    half = t95(n - 1) * sd / math.sqrt(n)
+    return {
+        "ratio": math.exp(mean),
+        "ratio_ci": [math.exp(mean - half), math.exp(mean + half)],
+        "pair_ratios": [math.exp(x) for x in logs],
+        "excludes_zero": bool(mean - half > 0 or mean + half < 0),
+        "repeats": n,
+        "method": "geometric mean of pair ratios, t interval on log ratios",
+    }
+
+
+def timing_differences(model_side: Any, baseline_side: Any) -> dict[str, dict[str, Any]]:
+    """Model over baseline for each timed metric from ``per_repeat`` values: repeat ``r`` of
+    the model is paired with repeat ``r`` of the baseline (taken next to each other in time
+    when the sides are interleaved)."""
+    model = (model_side or {}).get("per_repeat") or {}
+    base = (baseline_side or {}).get("per_repeat") or {}
+    out = {}
+    for metric, values in model.items():
+        theirs = base.get(metric)
+        if isinstance(theirs, list) and len(theirs) == len(values):
+            found = paired_repeats(values, theirs)
+            if found:
+                out[metric] = found
+    return out

@@ -40,8 +40,13 @@ def dumps(report: dict[str, Any]) -> str:
 
 
 def md_cell(text: Any) -> str:
-    """A Markdown table cell: one line, pipes escaped, long model text shortened."""
-    s = " ".join(str(text).split()).replace("|", "\\|")
+    """A Markdown table cell: one line, HTML and pipes escaped, long model text shortened.
+
+    Markdown renders raw HTML, so model text like ``<script>`` must arrive as text.
+    """
+    from html import escape
+
+    s = escape(" ".join(str(text).split()), quote=False).replace("|", "\\|")
     return s if len(s) <= 160 else s[:157] + "..."
 
 
@@ -105,19 +110,10 @@ def markdown(report: dict[str, Any], plot_files: list[str] | None = None) -> str
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Binary twin of ``ruadapt.runner.write_atomic`` (temporary file + rename)."""
-    import os
-    import tempfile
+    """Binary write through ``ruadapt.outputs.write_atomic`` (temporary file + rename)."""
+    from ruadapt.outputs import write_atomic
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, data)
 
 
 def write_report(report: dict[str, Any], out: Path, generations: list[dict] | None = None) -> None:

@@ -114,7 +114,7 @@ def _add_intervals(entry: dict[str, Any]) -> None:
 
 def task_report(name: str, summary: str, results: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """Combine the model's and baseline's results of one task (ratios, paired comparisons)."""
-    from ruadapt_evals.intervals import paired_differences
+    from ruadapt_evals.intervals import paired_differences, timing_differences
     from ruadapt_evals.metrics import ratios
 
     entry: dict[str, Any] = {"summary": summary}
@@ -138,7 +138,10 @@ def task_report(name: str, summary: str, results: dict[str, dict[str, Any]]) -> 
             versus["paired"] = results["model"]["paired"]
             _add_intervals(versus["paired"])
         differences = {
-            lang: paired_differences(model[lang].get("per_item"), baseline[lang].get("per_item"))
+            lang: {
+                **paired_differences(model[lang].get("per_item"), baseline[lang].get("per_item")),
+                **timing_differences(model[lang], baseline[lang]),
+            }
             for lang in LANGUAGES
             if isinstance(model.get(lang), dict) and isinstance(baseline.get(lang), dict)
         }
@@ -163,6 +166,27 @@ def run_task(task: Any, ctx: EvalContext) -> tuple[dict[str, Any], float]:
     if not isinstance(result, dict):
         result = {"skipped": f"error: task returned {type(result).__name__}, not a dict"}
     return result, time.perf_counter() - start
+
+
+def isolated_speed(
+    contexts: dict[str, EvalContext], pairs: list[PromptPair], opts: EvalOptions
+) -> tuple[dict[str, dict[str, Any]], dict[str, float]]:
+    """The speed task for model and baseline, each in its own process, interleaved; an error
+    becomes a skipped entry for both sides, as a task's crash does."""
+    from ruadapt_evals.speed_isolated import interleaved_speed
+
+    start = time.perf_counter()
+    specs = {"model": contexts["model"].spec, "baseline": contexts["baseline"].spec}
+    try:
+        results = interleaved_speed(specs, pairs, opts, log=contexts["model"].log)
+    except UserError:
+        raise
+    except Exception as exc:
+        contexts["model"].log(f"task speed failed: {exc}")
+        error = {"skipped": f"error: {type(exc).__name__}: {str(exc).splitlines()[0]}"}
+        results = {"model": error, "baseline": dict(error)}
+    elapsed = round(time.perf_counter() - start, 2)
+    return results, {"model": elapsed, "baseline": elapsed}
 
 
 def evaluate(
@@ -209,13 +233,19 @@ def evaluate(
     results: dict[str, dict[str, Any]] = {name: {} for name in names}
     seconds: dict[str, dict[str, float]] = {name: {} for name in names}
     described: dict[str, Any] = {}
+    isolated = "speed" in names and baseline is not None and opts.speed_isolation == "process"
+    if isolated:
+        # each side in its own process, repeats interleaved (ruadapt_evals.speed_isolated)
+        results["speed"], seconds["speed"] = isolated_speed(contexts, pairs, opts)
     # one model at a time (baseline first, so its answers are cached for paired tasks):
-    # two large models need not fit in memory together, and speed is measured alone
+    # two large models need not fit in memory together
     for role in ("baseline", "model"):
         if role not in contexts:
             continue
         ctx = contexts[role]
         for name in names:
+            if isolated and name == "speed":
+                continue
             results[name][role], seconds[name][role] = run_task(registry.eval_task(name), ctx)
         described[role] = describe_model(ctx)
         ctx.release()

@@ -28,9 +28,11 @@ HEADLINE: tuple[tuple[str, str], ...] = (
 )
 SPREAD_NOTE = "(n%) = spread over timed repeats, (max - min) / median"
 INTERVAL_NOTE = (
-    "[lo, hi] = 95% bootstrap interval over items (seeded); in model/baseline columns, "
-    "* = the paired interval of model - baseline excludes 0 (a real difference), "
-    "no mark = not distinguishable on these items"
+    "[lo, hi] = 95% interval: quality metrics by bootstrap over items (seeded); in "
+    "model/baseline columns the paired interval over the same items, and for speed and memory "
+    "the geometric mean of interleaved model/baseline repeat pairs with a t interval. "
+    "* = a real difference (the paired interval excludes no change); no mark = not "
+    "distinguishable"
 )
 
 
@@ -92,7 +94,8 @@ def cell(report: dict, task: str, role: str, lang: str, metric: str) -> str:
         versus = entry.get("model_vs_baseline", {})
         diff = versus.get("differences", {}).get(lang[3:], {}).get(metric)
         if diff:
-            return format_interval(val, diff.get("ratio_ci"), fmt) + (
+            # the ratio the interval belongs to (for timings: the mean of paired repeats)
+            return format_interval(diff.get("ratio", val), diff.get("ratio_ci"), fmt) + (
                 " *" if diff.get("excludes_zero") else ""
             )
     return fmt(val)

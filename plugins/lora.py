@@ -14,9 +14,6 @@ DPO/KTO can use the base with adapters disabled as their reference). After
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -107,25 +104,16 @@ def merge(adapter: str, output: str, overwrite: bool = False) -> Path:
     never leaves a half-written model at ``output``.
     """
     from ruadapt.models import is_adapter_dir, load_causal_lm, load_tokenizer, save_pretrained
+    from ruadapt.outputs import check_output, staged_folder
 
-    src, out = Path(adapter).expanduser(), Path(output).expanduser()
+    src = Path(adapter).expanduser()
     if not is_adapter_dir(src):
         raise ruadapt.UserError(f"{src} is not an adapter directory (no adapter_config.json)")
-    if out.exists() and any(out.iterdir()) and not overwrite:
-        raise ruadapt.UserError(f"output {out} is not empty; pass --overwrite to replace it")
-    if out.resolve() == src.resolve():
-        raise ruadapt.UserError("merge output must differ from the adapter directory")
+    out = check_output(output, overwrite=overwrite, inputs={"adapter": src})
     model = load_causal_lm(str(src))  # loads the base, applies the adapter, merges it
     tokenizer = load_tokenizer(str(src))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+    with staged_folder(out, "merge", checked=True) as staging:
         save_pretrained(model, tokenizer, staging)
-        if out.exists():
-            shutil.rmtree(out)
-        os.replace(staging, out)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     return out
 
 

@@ -63,7 +63,10 @@ def sequence_classifier(spec: str, tokenizer: Any, trust_remote_code: bool = Fal
     try:
         if is_adapter_dir(path):
             base = AutoModelForSequenceClassification.from_pretrained(
-                resolve_model(adapter_base(path)), num_labels=1, trust_remote_code=trust_remote_code
+                resolve_model(adapter_base(path)),
+                num_labels=1,
+                trust_remote_code=trust_remote_code,
+                use_safetensors=True,
             )
             if len(tokenizer) > base.get_input_embeddings().weight.shape[0]:
                 base.resize_token_embeddings(len(tokenizer), mean_resizing=False)
@@ -283,15 +286,19 @@ def _text(value: Any, where: str, field: str) -> str:
     raise ruadapt.UserError(f"{where}: field {field!r} must be text or one assistant message")
 
 
-def score_file(model: str, data: str, output: str, batch_size: int = 8) -> Path:
-    """Score every prompt/response of ``data`` with reward model ``model`` into JSONL ``output``."""
+def score_file(
+    model: str, data: str, output: str, batch_size: int = 8, *, overwrite: bool = False
+) -> Path:
+    """Score every prompt/response of ``data`` with reward model ``model`` into JSONL ``output``.
+
+    An existing ``output`` is replaced only with ``overwrite`` (checked before any scoring).
+    """
     import json
 
-    from ruadapt.runner import write_atomic
+    from ruadapt.outputs import check_output, staged_file
 
-    out = Path(output).expanduser()
-    if out.resolve() == Path(data).expanduser().resolve():
-        raise ruadapt.UserError("--output must differ from --data (inputs are never modified)")
+    inputs = {"--data": data, "--model": model}
+    out = check_output(output, overwrite=overwrite, inputs=inputs, folder=False)
     rows = read_pairs(data)
     rm, tokenizer = load_reward_model(model)
     values = score(rm, tokenizer, [r[0] for r in rows], [r[1] for r in rows], batch_size=batch_size)
@@ -302,7 +309,8 @@ def score_file(model: str, data: str, output: str, batch_size: int = 8) -> Path:
         )
         for (prompt, text, meta), v in zip(rows, values, strict=True)
     ]
-    write_atomic(out, "".join(line + "\n" for line in lines))
+    with staged_file(out, checked=True) as tmp:
+        tmp.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
     return out
 
 

@@ -16,6 +16,7 @@ import dataclasses
 import difflib
 import enum
 import importlib
+import math
 import types
 import typing
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from typing import Any
 
 import yaml
 
-from ruadapt.errors import UserError
+from ruadapt.errors import UserError, read_text
 
 
 def opt(default: Any, help: str, **kwargs: Any) -> Any:
@@ -99,10 +100,52 @@ class RunConfig:
             (self.max_steps == -1 or self.max_steps >= 1, "max_steps must be -1 or >= 1"),
             (self.epochs > 0, "epochs must be > 0"),
             (not (self.resume and self.overwrite), "resume and overwrite exclude each other"),
+            (self.max_samples is None or self.max_samples >= 1, "max_samples must be >= 1"),
+            (0.0 <= self.warmup_ratio < 1.0, "warmup_ratio must be in [0, 1)"),
+            (self.weight_decay >= 0, "weight_decay must be >= 0"),
+            (self.max_grad_norm >= 0, "max_grad_norm must be >= 0 (0: no clipping)"),
+            (self.seed >= 0, "seed must be >= 0"),
         ]
         for ok, message in checks:
             if not ok:
                 raise UserError(message)
+        _check_scheduler(self.lr_scheduler)
+        _check_report_to(self.report_to)
+
+
+def _check_scheduler(name: str) -> None:
+    from transformers.trainer_utils import SchedulerType
+
+    known = [s.value for s in SchedulerType]
+    if name not in known:
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else f" (one of {', '.join(known)})"
+        raise UserError(f"lr_scheduler {name!r} is not a schedule{hint}")
+
+
+# report_to value -> the package it needs
+_TRACKERS = {
+    "tensorboard": "tensorboard",
+    "wandb": "wandb",
+    "mlflow": "mlflow",
+    "trackio": "trackio",
+}
+
+
+def _check_report_to(value: str) -> None:
+    import importlib.util
+
+    for name in [v.strip() for v in value.split(",") if v.strip() and v.strip() != "none"]:
+        if name not in _TRACKERS:
+            raise UserError(f"report_to {name!r}: one of none, {', '.join(_TRACKERS)}")
+        package = _TRACKERS[name]
+        found = importlib.util.find_spec(package) or (
+            name == "tensorboard" and importlib.util.find_spec("tensorboardX")
+        )
+        if not found:
+            raise UserError(
+                f"report_to {name!r} needs the {package} package: pip install {package}"
+            )
 
 
 @dataclass
@@ -203,7 +246,10 @@ def coerce(key: str, value: Any, tp: Any) -> Any:
         if tp is float:
             if isinstance(value, bool):
                 raise ValueError
-            return float(value)
+            number = float(value)
+            if not math.isfinite(number):  # inf/nan would train a NaN model "successfully"
+                raise UserError(f"option {key!r} must be a finite number, got {value!r}")
+            return number
         if tp is str:
             return str(value)
         if origin is list:
@@ -253,7 +299,7 @@ def load_yaml(path: str | Path) -> dict[str, Any]:
     if not p.is_file():
         raise UserError(f"config file not found: {p}")
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+        data = yaml.safe_load(read_text(p, "config file")) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark else ""

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import ruadapt
+from ruadapt.outputs import write_atomic
 
 CARD = "README.md"
 
@@ -103,7 +104,7 @@ def write_run_card(run: Any, folder: Path) -> Path:
         )
     sections.append(("Use", _load_snippet(run.output_dir.name, bool(adapter), reward)))
     path = folder / CARD
-    path.write_text(render(f"{method.name} of {o.model}", meta, sections, intro=intro))
+    write_atomic(path, render(f"{method.name} of {o.model}", meta, sections, intro=intro))
     return path
 
 
@@ -116,18 +117,20 @@ def write_card(
     data: str | None = None,
     tags: list[str] | None = None,
     facts: dict[str, Any] | None = None,
+    name: str | None = None,
 ) -> Path:
-    """README.md for a folder made by another command (``merge``, ``tokenizer extend``)."""
+    """README.md for a folder made by another command (``merge``, ``tokenizer extend``);
+    ``name`` is the folder's final name when ``folder`` is a staging folder."""
     folder = Path(folder)
     meta = _metadata(base_model, data, tags or [], "transformers", "text-generation")
     intro = f"Made with ruadapt {ruadapt.__version__}: {what}"
     rows = {"base model": f"`{base_model}`", **(facts or {}), "ruadapt": ruadapt.__version__}
     sections = [
         ("Provenance", "\n".join(f"- **{k}**: {v}" for k, v in rows.items())),
-        ("Use", _load_snippet(folder.name, adapter=False, reward=False)),
+        ("Use", _load_snippet(name or folder.name, adapter=False, reward=False)),
     ]
     path = folder / CARD
-    path.write_text(render(title, meta, sections, intro=intro))
+    write_atomic(path, render(title, meta, sections, intro=intro))
     return path
 
 
@@ -144,5 +147,5 @@ def add_metadata(
     meta = _metadata(base_model, data, tags or [], "transformers", "text-generation")
     body = card.read_text(encoding="utf-8") if card.is_file() else ""
     made = f"Made with ruadapt {ruadapt.__version__} (`{command}`) from `{base_model}`.\n\n"
-    card.write_text(f"---\n{meta.to_yaml()}\n---\n\n{made}{body}", encoding="utf-8")
+    write_atomic(card, f"---\n{meta.to_yaml()}\n---\n\n{made}{body}")
     return card

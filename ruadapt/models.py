@@ -30,11 +30,26 @@ def resolve_model(spec: str) -> str:
             raise UserError(f"model path {path} is a file; expected a model directory")
         if not (path / "config.json").is_file() and not is_adapter_dir(path):
             raise UserError(f"model path {path} has no config.json (not a saved model)")
+        for name in ("config.json", "adapter_config.json"):
+            _check_json_object(path / name)
         return str(path)
     looks_local = spec.startswith((".", "/", "~")) or spec.count("/") != 1
     if looks_local:
         raise UserError(f"model path {spec} does not exist")
     return spec  # a hub id: transformers resolves it (from its cache when offline)
+
+
+def _check_json_object(path: Path) -> None:
+    """A model folder's config must be one JSON object; say so before transformers trips."""
+    if not path.is_file():
+        return
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "msg", None) or type(exc).__name__
+        raise UserError(f"{path}: corrupt model config ({reason})") from None
+    if not isinstance(value, dict):
+        raise UserError(f"{path}: corrupt model config (not a JSON object)")
 
 
 def is_adapter_dir(path: str | Path) -> bool:
@@ -84,9 +99,16 @@ def load_causal_lm(
     path = resolve_model(spec)
     try:
         if is_adapter_dir(path):
-            base = AutoModelForCausalLM.from_pretrained(
-                resolve_model(adapter_base(path)), trust_remote_code=trust_remote_code, dtype=dtype
-            )
+            base_path = resolve_model(adapter_base(path))
+            if is_adapter_dir(base_path):  # an adapter trained on a merged adapter: a chain
+                base = load_causal_lm(base_path, trust_remote_code=trust_remote_code, dtype=dtype)
+            else:
+                base = AutoModelForCausalLM.from_pretrained(
+                    base_path,
+                    trust_remote_code=trust_remote_code,
+                    dtype=dtype,
+                    use_safetensors=_has_safetensors(base_path),
+                )
             _match_vocab(base, path)
             return merge_adapter(base, path)
         return AutoModelForCausalLM.from_pretrained(
@@ -105,20 +127,30 @@ def merge_adapter(base: Any, adapter_path: str) -> Any:
 
     PEFT loads adapters for inference and freezes every weight; the merged model keeps those
     flags, so a method trained on it (KTO after a LoRA SFT stage) would have nothing to train.
+    The merged model's ``_name_or_path`` becomes the adapter folder, so an adapter trained on
+    it records that folder as its base and loads onto base + this adapter, not the bare base.
     """
     from peft import PeftModel
 
+    if not (Path(adapter_path) / "adapter_model.safetensors").is_file():
+        raise UserError(
+            f"{adapter_path} has no adapter_model.safetensors; ruadapt loads safetensors only "
+            "(a pickled adapter_model.bin could run code when loaded)"
+        )
     model = PeftModel.from_pretrained(base, adapter_path).merge_and_unload()
+    model.config._name_or_path = model.name_or_path = str(Path(adapter_path).resolve())
     return model.requires_grad_(True)
 
 
-def _has_safetensors(path: str) -> bool | None:
-    """Local folders must hold safetensors (no pickles); hub ids decide for themselves."""
+def _has_safetensors(path: str) -> bool:
+    """Safetensors only, never a pickle: a local folder without them is refused here, and
+    ``use_safetensors=True`` makes transformers refuse a pickle-only hub repository."""
     p = Path(path)
-    if not p.is_dir():
-        return None
-    if not any(p.glob("*.safetensors")):
-        raise UserError(f"{p} has no .safetensors weights; ruadapt loads safetensors only")
+    if p.is_dir() and not any(p.glob("*.safetensors")):
+        raise UserError(
+            f"{p} has no .safetensors weights; ruadapt loads safetensors only "
+            "(a pickled .bin could run code when loaded)"
+        )
     return True
 
 

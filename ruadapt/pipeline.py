@@ -62,16 +62,54 @@ def _step_tokenizer_extend(options: dict[str, Any], out: Path, registry: Any) ->
 
 
 def _step_eval(options: dict[str, Any], out: Path, registry: Any) -> None:
-    from ruadapt_evals.suite import evaluate
-
     # the pipeline reruns a step only when its config changed: replacing the old report is meant
-    evaluate(output=str(out), registry=registry, **{"overwrite": True, **options})
+    write_eval(str(out), registry, **{"overwrite": True, **options})
 
 
 def _step_report(options: dict[str, Any], out: Path, registry: Any) -> None:
     from ruadapt_evals.compare import compare_runs
 
     compare_runs(output=str(out), **{"overwrite": True, **options})
+
+
+def failed_tasks(report: dict[str, Any], requested: bool) -> list[str]:
+    """``task (role): reason`` of every task that failed; with ``requested`` (the user named the
+    tasks), a skipped task counts as failed too."""
+    failed = []
+    for name, entry in report.get("tasks", {}).items():
+        sides = {"all": entry} if "skipped" in entry else {r: entry.get(r) or {} for r in ROLES}
+        for role, side in sides.items():
+            reason = side.get("skipped") if isinstance(side, dict) else None
+            if reason and (requested or str(reason).startswith("error")):
+                first = str(reason).splitlines()[0] if str(reason).strip() else "failed"
+                failed.append(f"{name}{'' if role == 'all' else f' ({role})'}: {first}")
+    return failed
+
+
+ROLES = ("model", "baseline")
+
+
+def write_eval(
+    output: str, registry: Any, *, overwrite: bool = False, tasks: Any = None, **options: Any
+) -> dict[str, Any]:
+    """``ruadapt_evals.suite.evaluate`` under the output policy: the report is built beside
+    ``output`` and swapped in only when every task succeeded (a failed requested task is an
+    error and keeps the old report)."""
+    from ruadapt_evals.suite import evaluate
+
+    from ruadapt.errors import UserError
+    from ruadapt.outputs import check_output, staged_folder
+
+    names = ("model", "baseline", "prompts", "mc_items", "reward_model")
+    inputs = {f"--{k.replace('_', '-')}": options.get(k) for k in names}
+    out = check_output(output, overwrite=overwrite, inputs=inputs)
+    with staged_folder(out, "eval", checked=True) as staging:
+        report = evaluate(str(staging), registry, tasks=tasks, overwrite=True, **options)
+        failed = failed_tasks(report, requested=tasks is not None)
+        if failed:
+            more = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
+            raise UserError(f"eval task {failed[0]}{more}; no report written to {out}")
+    return report
 
 
 STEPS: dict[str, Callable[[dict[str, Any], Path, Any], None]] = {
@@ -212,15 +250,52 @@ def run_pipeline(
     for stage, *_ in steps:  # fail on unknown methods before the first stage runs
         if stage.method:
             registry.method(stage.method)
+    from ruadapt import outputs
+
+    root = recipe.output
+    if root.is_dir() and any(root.iterdir()) and not outputs.is_ruadapt_output(root):
+        raise UserError(
+            f"output {root} is not empty and holds no {STATE_FILE}; "
+            "choose another output (a pipeline continues only its own)"
+        )
+    outputs.check_output(recipe.output, resume=True, inputs={"model": recipe.model})
+    with outputs.output_lock(recipe.output):
+        return _run_stages(recipe, steps, start_from, registry, echo, run)
+
+
+def _read_state(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        return {"stages": {}}
+    try:
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise UserError(
+            f"{path}: corrupt pipeline state ({type(exc).__name__}); delete it to rerun every stage"
+        ) from None
+    if not isinstance(state, dict) or not isinstance(state.get("stages"), dict):
+        raise UserError(f"{path}: corrupt pipeline state (no 'stages' mapping); delete it")
+    return state
+
+
+def _run_stages(recipe, steps, start_from, registry, echo, run) -> dict[str, Any]:
+    from ruadapt import outputs
+    from ruadapt.runner import Interrupted
+
     recipe.output.mkdir(parents=True, exist_ok=True)
     state_path = recipe.output / STATE_FILE
-    state = json.loads(state_path.read_text()) if state_path.is_file() else {"stages": {}}
+    state = _read_state(state_path)
+    outputs.mark(recipe.output, "pipeline")
     forced = False
     for i, (stage, options, digest, out) in enumerate(steps, 1):
         forced = forced or stage.name == start_from
         previous = state["stages"].get(stage.name, {})
         label = f"[{i}/{len(steps)}] {stage.name} ({stage.method or stage.step})"
-        if not forced and previous.get("hash") == digest and _stage_done(out):
+        if (
+            not forced
+            and previous.get("hash") == digest
+            and previous.get("status") == "complete"
+            and _stage_done(out)
+        ):
             echo(f"{label}: finished, config unchanged — skipped")
             continue
         resume = (
@@ -228,9 +303,13 @@ def run_pipeline(
             and previous.get("hash") == digest
             and stage.method is not None
             and latest_checkpoint(out) is not None
+            and not is_complete(out)
         )
         echo(f"{label}: {'resuming' if resume else 'running'} -> {out}")
         started = time.time()
+        # recorded before the stage runs, so an interrupted stage resumes from its checkpoint
+        state["stages"][stage.name] = {"hash": digest, "status": "running", "output": str(out)}
+        write_atomic(state_path, json.dumps(state, indent=2) + "\n")
         if stage.method:
             flags = {
                 "output": str(out),
@@ -238,7 +317,14 @@ def run_pipeline(
                 "resume": resume or None,
             }
             sets = {k: v for k, v in options.items() if k not in ("output",)}
-            run(stage.method, registry, sets=sets, **flags)
+            try:
+                run(stage.method, registry, sets=sets, **flags)
+            except Interrupted as exc:
+                again = f"ruadapt pipeline {recipe.path}"
+                raise UserError(
+                    f"interrupted in stage {stage.name!r}; rerun `{again}` to "
+                    + ("resume it from its last checkpoint" if exc.resumable else "start it again")
+                ) from None
         else:
             STEPS[stage.step](dict(options), out, registry)
         state["stages"][stage.name] = {

@@ -15,9 +15,6 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -165,18 +162,14 @@ def convert_gguf(alias: str, gguf: Path, output: Path) -> dict:
         "parameters": sum(p.numel() for p in model.parameters()),
         "vocab_size": len(tokenizer),
     }
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
-    try:
+    from ruadapt.outputs import staged_folder
+
+    # ruadapt's own cache folder: replaced without --overwrite, still built beside and swapped
+    with staged_folder(output, "real-model", checked=True) as staging:
         model.save_pretrained(staging, safe_serialization=True)
         tokenizer.save_pretrained(staging)
         (staging / "README.md").write_text(_card(summary), encoding="utf-8")
         (staging / MARKER).write_text(json.dumps(summary, indent=2) + "\n")  # last: complete
-        if output.exists():
-            shutil.rmtree(output)
-        os.replace(staging, output)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     return summary
 
 

@@ -160,6 +160,20 @@ class _WrongRecord(Exception):
     """A plugin handed ``register`` something other than the hook's record type."""
 
 
+def add_commands(registry: Registry, app: Any) -> None:
+    """Let each plugin add its sub-commands to ``app``; one that raises is recorded as that
+    plugin's failure instead of taking every command down."""
+    plugins = registry.plugins
+    for impl in plugins.pm.hook.register_commands.get_hookimpls():
+        try:
+            impl.function(app=app)
+        except Exception as exc:
+            plugins.failures[impl.plugin_name] = (
+                f"{_describe(plugins, impl.plugin_name)}: register_commands raised "
+                f"{type(exc).__name__}: {exc}"
+            )
+
+
 def _describe(plugins: Plugins, plugin: str) -> str:
     origin = plugins.origins.get(plugin)
     if origin is None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any
 from ruadapt.config import ResolvedConfig
 from ruadapt.contracts import Adapter, Method
 from ruadapt.errors import UserError
+from ruadapt.outputs import write_atomic  # noqa: F401  (re-exported: older imports use it here)
 from ruadapt.registry import Registry
 
 COMPLETE_MARKER = "run.json"
@@ -38,19 +38,6 @@ def is_complete(directory: str | Path) -> bool:
         return json.loads(marker.read_text()).get("status") == "complete"
     except (json.JSONDecodeError, OSError):
         return False
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def latest_checkpoint(directory: str | Path) -> Path | None:
@@ -200,6 +187,9 @@ class Run:
         record = {"step": int(step), **{k: _plain(v) for k, v in metrics.items()}}
         with open(self.output_dir / METRICS_FILE, "a", encoding="utf-8") as fh:
             fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+        from ruadapt.resume import check_finite_logs
+
+        check_finite_logs(record, int(step))  # after writing: the bad value stays on record
 
     def callback(self):
         """A transformers ``TrainerCallback`` that writes the trainer's logs to metrics.jsonl."""
@@ -265,55 +255,37 @@ def _plain(value: Any) -> Any:
 
 
 def prepare_output(directory: str | Path, *, overwrite: bool, resume: bool) -> Path:
-    """Check and create the output directory according to the no-clobber rules."""
-    out = Path(directory).expanduser()
-    if out.exists() and not out.is_dir():
-        raise UserError(f"output {out} exists and is a file")
-    if out.is_dir() and any(out.iterdir()):
-        if resume:
-            if not (out / CONFIG_FILE).is_file():
-                raise UserError(f"--resume: {out} is not a ruadapt output (no {CONFIG_FILE})")
-        elif overwrite:
-            if not (out / CONFIG_FILE).is_file():
-                raise UserError(
-                    f"--overwrite: {out} is not a ruadapt output (no {CONFIG_FILE}); "
-                    "refusing to delete it, choose another --output"
-                )
-            shutil.rmtree(out)
-        else:
-            raise UserError(
-                f"output directory {out} is not empty; pass --overwrite to replace it "
-                "or --resume to continue it"
-            )
-    elif resume:
+    """Check the output directory by the output policy (see ``ruadapt.outputs``); no writes."""
+    from ruadapt import outputs
+
+    out = outputs.check_output(directory, overwrite=overwrite, resume=resume)
+    if resume and not (out.is_dir() and any(out.iterdir())):
         raise UserError(f"--resume: nothing to resume in {out}")
-    out.mkdir(parents=True, exist_ok=True)
     return out
 
 
-def _truncate_metrics(out: Path, step: int) -> None:
-    """On resume, drop metric lines logged after the checkpoint we continue from."""
-    path = out / METRICS_FILE
-    if not path.is_file():
-        return
-    keep = [
-        line
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if line.strip() and json.loads(line).get("step", 0) <= step
-    ]
-    write_atomic(path, "".join(line + "\n" for line in keep))
+class Interrupted(UserError):
+    """Ctrl-C during training; ``resumable`` when a checkpoint exists to continue from."""
+
+    def __init__(self, message: str, resumable: bool) -> None:
+        super().__init__(message)
+        self.resumable = resumable
 
 
 def run_method(config: ResolvedConfig, registry: Registry) -> Path:
     """Run ``config.plugin`` end to end and return the completed output directory."""
+    from contextlib import ExitStack
+
+    from ruadapt import distributed, outputs, resume
+    from ruadapt.hardware import check_run_options
+
     method = registry.method(config.plugin)
     adapter = registry.adapter(config.run.adapter) if config.run.adapter else None
     if not config.run.output:
         raise UserError("no output directory: pass --output DIR")
-    _check_paths(config)
-    from ruadapt import distributed
-    from ruadapt.hardware import check_run_options
-
+    out = Path(config.run.output).expanduser()
+    outputs.check_inputs(out, {"--model": config.run.model, "--data": config.run.data})
+    prepare_output(out, overwrite=config.run.overwrite, resume=config.run.resume)
     check_run_options(config.run)
     from ruadapt.reporting import check_report_to
 
@@ -326,53 +298,76 @@ def run_method(config: ResolvedConfig, registry: Registry) -> Path:
         check_can_push()
 
     distributed.setup()
-    out = Path(config.run.output).expanduser()
-    if distributed.is_main():
-        _start_output(config, out)
-    distributed.barrier()
-    if distributed.world_size() > 1:
-        print(f"[rank {distributed.rank()}/{distributed.world_size()}] training {method.name}")
-    run = Run(config=config, method=method, registry=registry, output_dir=out, adapter=adapter)
+    old = None
+    existed = out.exists()
+    fresh = not (out.is_dir() and any(out.iterdir()))  # a failure undoes what it began
+    with ExitStack() as held:
+        if distributed.is_main():
+            held.enter_context(outputs.output_lock(out))
+            outputs.clean_stale(out)
+            old = _start_output(config, out)
+        distributed.barrier()
+        if distributed.world_size() > 1:
+            print(f"[rank {distributed.rank()}/{distributed.world_size()}] training {method.name}")
+        run = Run(config=config, method=method, registry=registry, output_dir=out, adapter=adapter)
 
-    _seed(config.run.seed)
-    from ruadapt.reporting import tracker_environment
+        _seed(config.run.seed)
+        from ruadapt.reporting import tracker_environment
 
-    try:
-        with tracker_environment(out):
-            method.train(run, config.method)
-    except KeyboardInterrupt:
-        if latest_checkpoint(out) is not None:
-            raise UserError(
-                "interrupted; to continue, rerun the same command with --resume"
-            ) from None
-        raise UserError(
-            "interrupted before the first checkpoint (set save_steps to make "
-            "runs resumable); rerun with --overwrite to start again"
-        ) from None
-    distributed.barrier()
-    run.extra["world_size"] = distributed.world_size()
-    finalize(run)  # every rank: a sharded model is gathered collectively
-    distributed.barrier()
-    if config.run.push_to_hub and distributed.is_main():
+        try:
+            with tracker_environment(out):
+                method.train(run, config.method)
+            distributed.barrier()
+            run.extra["world_size"] = distributed.world_size()
+            finalize(run)  # every rank: a sharded model is gathered collectively
+        except BaseException as exc:
+            resumable = latest_checkpoint(out) is not None
+            if distributed.is_main() and not resumable:
+                resume.restore(old, out, fresh=fresh, existed=existed)
+            if isinstance(exc, KeyboardInterrupt):
+                if resumable:
+                    raise Interrupted(
+                        "interrupted; to continue, rerun the same command with --resume", True
+                    ) from None
+                raise Interrupted(
+                    "interrupted before the first checkpoint (set save_steps to make "
+                    "runs resumable); nothing was kept, rerun the command to start again",
+                    False,
+                ) from None
+            raise
+        if distributed.is_main():
+            resume.drop(old)
+        distributed.barrier()
+    if config.run.push_to_hub and distributed.is_main():  # the output is complete and unlocked
         from ruadapt.hub import push_output
 
         push_output(out, config.run.hub_model_id, private=config.run.hub_private_repo)
     return out
 
 
-def _start_output(config: ResolvedConfig, out: Path) -> None:
-    """Prepare the output directory, write config.yaml, and reset or trim metrics.jsonl."""
+def _start_output(config: ResolvedConfig, out: Path) -> Path | None:
+    """Check the output, move an old one aside for --overwrite, write config.yaml and metrics.
+
+    Every check runs before anything is written or moved; returns where a replaced output
+    went (restored if this run fails before its first checkpoint).
+    """
+    from ruadapt import outputs, resume
+
     prepare_output(out, overwrite=config.run.overwrite, resume=config.run.resume)
-    (out / COMPLETE_MARKER).unlink(missing_ok=True)
-    write_atomic(out / CONFIG_FILE, config.to_yaml())
+    old = None
     if config.run.resume:
         ckpt = latest_checkpoint(out)
-        if ckpt is None:
-            raise UserError(f"--resume: no complete checkpoint in {out / CHECKPOINTS}")
-        _truncate_metrics(out, int(ckpt.name.rsplit("-", 1)[-1]))
+        resume.check_resume(config, out, complete=is_complete(out), checkpoint=ckpt)
+        (out / COMPLETE_MARKER).unlink(missing_ok=True)
+        resume.truncate_metrics(out / METRICS_FILE, int(ckpt.name.rsplit("-", 1)[-1]))
         print(f"resuming from {ckpt}")
     else:
-        (out / METRICS_FILE).write_text("")
+        old = resume.move_aside(out) if config.run.overwrite else None
+        out.mkdir(parents=True, exist_ok=True)
+        outputs.write_atomic(out / METRICS_FILE, "")
+        outputs.mark(out, "run", plugin=config.plugin)
+    write_atomic(out / CONFIG_FILE, config.to_yaml())
+    return old
 
 
 STAGING = ".saving"
@@ -388,7 +383,9 @@ def finalize(run: Run) -> None:
     from ruadapt import distributed
     from ruadapt.model_card import write_run_card
     from ruadapt.models import save_pretrained
+    from ruadapt.resume import check_finite_model
 
+    check_finite_model(run.model)
     out = run.output_dir
     staging = out / STAGING  # one name every rank agrees on
     if distributed.is_main():
@@ -438,16 +435,6 @@ def _check_trainer_options(config: ResolvedConfig, method: Method, registry: Reg
         keys = ", ".join(sorted(config.trainer))
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise UserError(f"{cls.__name__} rejects the options ({keys}): {message}") from None
-
-
-def _check_paths(config: ResolvedConfig) -> None:
-    out = Path(config.run.output).expanduser().resolve()
-    for name in ("model", "data"):
-        value = getattr(config.run, name)
-        if value and Path(value).expanduser().exists():
-            src = Path(value).expanduser().resolve()
-            if src == out or out in src.parents:
-                raise UserError(f"--output {out} would overwrite the --{name} {value}")
 
 
 def _seed(seed: int) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import tempfile
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
@@ -19,6 +18,7 @@ from pathlib import Path
 from ruadapt.errors import UserError
 
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+MAX_NAME = 64
 
 # template file -> path in the generated package ({module} is filled in)
 FILES = {
@@ -36,6 +36,8 @@ def check_name(name: str) -> str:
         raise UserError(
             f"NAME {name!r}: give the method name only; the package is named ruadapt-NAME"
         )
+    if len(name) > MAX_NAME:  # it names a folder, a package and a module
+        raise UserError(f"NAME is {len(name)} characters long; use at most {MAX_NAME}")
     if not NAME_PATTERN.match(name):
         hint = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
         suggestion = f" (e.g. {hint!r})" if hint and NAME_PATTERN.match(hint) else ""
@@ -101,21 +103,23 @@ def new_plugin(
     target.parent.mkdir(parents=True, exist_ok=True)
 
     templates = resources.files("ruadapt") / "templates" / "plugin"
-    staging = Path(tempfile.mkdtemp(prefix=".ruadapt-new-", dir=target.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(staging, 0o777 & ~umask)  # mkdtemp makes it private; the package should not be
+    from ruadapt import outputs
+
     written = []
-    try:
-        for template, relative in FILES.items():
-            path = staging / relative.format(module=values["module"])
-            path.parent.mkdir(parents=True, exist_ok=True)
-            text = render(templates.joinpath(template).read_text(encoding="utf-8"), values)
-            path.write_text(text, encoding="utf-8")
-            written.append(path.relative_to(staging))
-        if target.exists():
-            target.rmdir()  # empty, checked above
-        os.replace(staging, target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    with outputs.output_lock(target):
+        outputs.clean_stale(target)
+        staging = outputs.staging_path(target)
+        staging.mkdir()  # plain mkdir: the package gets the user's umask, not a private mode
+        try:
+            for template, relative in FILES.items():
+                path = staging / relative.format(module=values["module"])
+                path.parent.mkdir(parents=True, exist_ok=True)
+                text = render(templates.joinpath(template).read_text(encoding="utf-8"), values)
+                path.write_text(text, encoding="utf-8")
+                written.append(path.relative_to(staging))
+            if target.exists():
+                target.rmdir()  # empty, checked above
+            os.replace(staging, target)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     return target, written

@@ -281,6 +281,10 @@ def check_gradient_accumulation(
     The data must hold at least 2 records; the trainer's seeded sampler reads the same two
     first in both runs. Returns both runs (``accumulation-1``, ``accumulation-2``).
     """
+    # the check sets the batch layout itself
+    options = {
+        k: v for k, v in options.items() if k not in ("batch_size", "gradient_accumulation_steps")
+    }
     common = {"logging_steps": 1, **options, "max_steps": 1}
     out = Path(output)
     whole = run_method(

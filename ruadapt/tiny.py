@@ -14,8 +14,6 @@ import hashlib
 import json
 import math
 import os
-import shutil
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -170,9 +168,18 @@ def build_tiny_model(
     seed: int = 0,
     progress: bool = True,
     texts: tuple[str, str] | None = None,
+    overwrite: bool = False,
 ) -> dict:
-    """Build the tiny default into ``output`` (written atomically); returns a summary."""
+    """Build the tiny default into ``output`` (written atomically); returns a summary.
+
+    An existing non-empty ``output`` is replaced only with ``overwrite`` and only if ruadapt
+    wrote it (checked before the build).
+    """
     import torch
+
+    from ruadapt.outputs import check_output, staged_folder
+
+    output = check_output(output, overwrite=overwrite)
 
     english, russian = texts or default_texts()
     paragraphs = english_centric_mix(english, russian)
@@ -188,18 +195,10 @@ def build_tiny_model(
         "first_loss": losses[0] if losses else None,
         "final_loss": sum(losses[-10:]) / len(losses[-10:]) if losses else None,
     }
-    output = Path(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
-    try:
+    with staged_folder(output, "tiny-model", checked=True) as staging:
         model.save_pretrained(staging, safe_serialization=True)
         tokenizer.save_pretrained(staging)
         (staging / "tiny_build.json").write_text(json.dumps(summary, indent=2))
-        if output.exists():
-            shutil.rmtree(output)
-        os.replace(staging, output)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
     return summary
 
 
@@ -219,5 +218,5 @@ def ensure_tiny_model(steps: int | None = None, progress: bool = True) -> Path:
         steps = int(os.environ.get("RUADAPT_TINY_STEPS", DEFAULT_STEPS))
     path = tiny_cache_path(steps)
     if not (path / "tiny_build.json").is_file():
-        build_tiny_model(path, steps, progress=progress)
+        build_tiny_model(path, steps, progress=progress, overwrite=True)  # a partial cache
     return path

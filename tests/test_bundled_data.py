@@ -36,6 +36,7 @@ MIN_RECORDS = {
     "ru-en-parallel": 200,
     "ru-en-mc": 100,
     "ru-prompts": 100,  # the issue sets no number: enough prompts for several PPO batches
+    "ru-math": 300,  # issue 17: "a few hundred items" with answers
 }
 MIN_BYTES = {"ru-corpus": 300_000, "en-corpus": 100_000}
 EVAL_SETS = ("ru-en-parallel", "ru-en-mc")

@@ -75,7 +75,7 @@ def test_ctrl_c_stops_with_one_line_saying_how_to_resume(interrupted_run):
     assert not (out / "run.json").exists(), "an interrupted run must not look complete"
 
 
-def test_resume_without_checkpoint_is_a_clear_error(tiny_model, tiny_data, tmp_path):
+def test_resume_of_a_finished_run_is_refused_and_keeps_it(tiny_model, tiny_data, tmp_path):
     out = tmp_path / "run"
     args = [
         "run",
@@ -93,7 +93,9 @@ def test_resume_without_checkpoint_is_a_clear_error(tiny_model, tiny_data, tmp_p
     assert subprocess.run(_ruadapt(*args), capture_output=True).returncode == 0
     again = subprocess.run(_ruadapt(*args, "--resume"), capture_output=True, text=True)
     assert again.returncode == 1
-    assert "no complete checkpoint" in again.stderr and "Traceback" not in again.stderr
+    assert "is a finished run; nothing to continue" in again.stderr
+    assert "Traceback" not in again.stderr
+    assert json.loads((out / "run.json").read_text())["status"] == "complete", "still finished"
 
 
 @pytest.mark.distributed

@@ -242,3 +242,40 @@ def test_plugin_declaring_another_ruadapt_version_gets_a_warning(tmp_path, monke
     plugins = load_plugins()
     assert "declares ruadapt<0.1 but ruadapt 0.1.0 is installed" in plugins.warnings["old"]
     assert "old-lm" in collect(plugins).methods  # still usable: a warning, not a failure
+
+
+def test_plugin_raising_in_register_commands_is_reported_not_fatal():
+    import typer
+
+    from ruadapt.registry import add_commands
+
+    class Crashing:
+        @ruadapt.hookimpl
+        def register_commands(self, app):
+            raise RuntimeError("no CLI today")
+
+    class Fine:
+        @ruadapt.hookimpl
+        def register_commands(self, app):
+            @app.command("fine")
+            def fine() -> None:
+                pass
+
+    plugins = load_plugins(entry_points=False, objects={"crashing": Crashing(), "fine": Fine()})
+    registry = collect(plugins)
+    app = typer.Typer()
+    add_commands(registry, app)
+    assert "register_commands raised RuntimeError: no CLI today" in plugins.failures["crashing"]
+    assert [c.name for c in app.registered_commands] == ["fine"]
+
+
+def test_contract_check_catches_missing_step_zero_and_tokens_per_second(
+    site, tiny_model, tiny_data, tmp_path
+):
+    """echo-lm logs only its loss from a hand-written loop: as a Trainer-based method it would
+    miss the step-0 parameter line and tokens_per_second that run.callback() writes."""
+    from ruadapt.testing import check_method_contract
+
+    with pytest.raises(AssertionError, match="step-0 line with trainable_parameters"):
+        check_method_contract("echo-lm", tiny_model, tiny_data("text"), tmp_path / "a")
+    check_method_contract("echo-lm", tiny_model, tiny_data("text"), tmp_path / "b", own_loop=True)

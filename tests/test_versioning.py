@@ -86,3 +86,19 @@ def test_the_run_table_and_the_promise_agree():
     documented = set(re.findall(r"^\| `run\.(\w+)", table, re.M))
     promised = {n.split(".", 1)[1] for n in names if n.startswith("Run.")}
     assert documented <= promised, f"in the Run table, not promised: {documented - promised}"
+
+
+def test_the_example_plugin_uses_promised_names_only():
+    """examples/ruadapt-orpo imports from ruadapt only what the promise lists."""
+    import ast
+
+    names, _ = promise()
+    source = (DOCS.parent.parent / "examples" / "ruadapt-orpo" / "ruadapt_orpo.py").read_text()
+    used = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and node.module.split(".")[0].startswith("ruadapt"):
+            used |= {f"{node.module}.{alias.name}" for alias in node.names}
+        elif isinstance(node, ast.Attribute) and getattr(node.value, "id", None) == "ruadapt":
+            used.add(f"ruadapt.{node.attr}")
+    assert used, "the example uses no ruadapt name?"
+    assert used <= names, f"not public: {sorted(used - names)}"

@@ -184,60 +184,118 @@ def reference_density(ctx: Any, lang: str) -> tuple[float, float]:
     return sum(map(len, texts)) / n_tokens, count_words(texts) / n_tokens
 
 
-def run(ctx: Any) -> dict[str, Any]:
-    """Time generation per language; medians, spreads, content throughput, peak memory."""
-    from ruadapt_evals.generate import encode_prompts, greedy_config
+class SpeedSide:
+    """One model's timed passes: its prompts encoded once per language, a fixed-length greedy
+    config, and one ``timed(lang)`` call per pass (with its peak memory). The in-process task
+    and the isolated worker (``ruadapt_evals.speed_isolated``) both time through this class."""
+
+    def __init__(self, ctx: Any) -> None:
+        from ruadapt_evals.generate import encode_prompts, greedy_config
+
+        opts = ctx.options
+        self.ctx = ctx
+        self.prompts = ctx.prompts[: opts.speed_prompts]
+        self.config = greedy_config(
+            ctx.model, ctx.tokenizer, opts.max_new_tokens, fixed_length=True
+        )
+        self.encoded = {
+            lang: encode_prompts(
+                ctx.tokenizer, [p.prompt(lang) for p in self.prompts], opts.prompt_format
+            )
+            for lang in LANGUAGES
+        }
+
+    def timed(self, lang: str) -> tuple[dict[str, float], int, str]:
+        """One pass over the language's prompts: (rates, peak memory bytes, memory source)."""
+        with PeakMemory(self.ctx.device) as memory:
+            sample = timed_pass(self.ctx, self.encoded[lang], self.config)
+        return sample, memory.peak_bytes, memory.source
+
+    def static(self) -> dict[str, dict[str, float]]:
+        """Untimed facts per language: reference chars and words per token, KV-cache size."""
+        out = {}
+        for lang in LANGUAGES:
+            chars_per_token, words_per_token = reference_density(self.ctx, lang)
+            kv = max_kv_cache(self.ctx, self.encoded[lang], self.ctx.options.max_new_tokens)
+            out[lang] = {"chars_per_token": chars_per_token, "words_per_token": words_per_token}
+            if kv is not None:
+                out[lang]["kv_cache_mb"] = kv / 2**20
+        return out
+
+
+def summarize_side(
+    samples: dict[str, list[dict[str, float]]],
+    peaks: dict[str, list[int]],
+    static: dict[str, dict[str, float]],
+    settings: dict[str, Any],
+) -> dict[str, Any]:
+    """The task's result from timed samples: medians, spreads, content throughput, memory,
+    and ``per_repeat`` values (what the model/baseline ratio intervals resample)."""
     from ruadapt_evals.metrics import summarize
 
-    opts = ctx.options
-    prompts = ctx.prompts[: opts.speed_prompts]
-    config = greedy_config(ctx.model, ctx.tokenizer, opts.max_new_tokens, fixed_length=True)
-    encoded = {
-        lang: encode_prompts(ctx.tokenizer, [p.prompt(lang) for p in prompts], opts.prompt_format)
-        for lang in LANGUAGES
-    }
-    samples: dict[str, list[dict[str, float]]] = {lang: [] for lang in LANGUAGES}
-    peaks: dict[str, int] = dict.fromkeys(LANGUAGES, 0)
-    source = ""
-    for repeat in range(opts.speed_warmup + opts.speed_repeats):
-        # alternate the order so slow drift (thermal, other load) hits both languages alike
-        for lang in LANGUAGES if repeat % 2 == 0 else LANGUAGES[::-1]:
-            with PeakMemory(ctx.device) as memory:
-                sample = timed_pass(ctx, encoded[lang], config)
-            if repeat >= opts.speed_warmup:
-                samples[lang].append(sample)
-                peaks[lang] = max(peaks[lang], memory.peak_bytes)
-                source = memory.source
-        ctx.log(f"speed repeat {repeat + 1}/{opts.speed_warmup + opts.speed_repeats}")
-    result: dict[str, Any] = {
-        "settings": {
-            "prompts_per_language": len(prompts),
-            "batch_size": opts.batch_size,
-            "new_tokens_per_prompt": opts.max_new_tokens,
-            "warmup": opts.speed_warmup,
-            "repeats": opts.speed_repeats,
-            "memory_source": source,
-            "device": ctx.device,
-        }
-    }
+    result: dict[str, Any] = {"settings": settings}
     for lang in LANGUAGES:
         metrics: dict[str, Any] = {}
         spread: dict[str, float] = {}
         for key in TIMED:
             metrics[key], spread[key] = summarize([s[key] for s in samples[lang]])
-        chars_per_token, words_per_token = reference_density(ctx, lang)
-        metrics["content_chars_per_second"] = chars_per_token * metrics["decode_tokens_per_second"]
-        metrics["content_words_per_second"] = words_per_token * metrics["decode_tokens_per_second"]
+        facts = static[lang]
+        decode = [s["decode_tokens_per_second"] for s in samples[lang]]
+        per_repeat = {key: [s[key] for s in samples[lang]] for key in TIMED}
+        per_repeat["content_chars_per_second"] = [facts["chars_per_token"] * d for d in decode]
+        per_repeat["content_words_per_second"] = [facts["words_per_token"] * d for d in decode]
+        per_repeat["peak_memory_mb"] = [p / 2**20 for p in peaks[lang]]
+        metrics["content_chars_per_second"] = (
+            facts["chars_per_token"] * metrics["decode_tokens_per_second"]
+        )
+        metrics["content_words_per_second"] = (
+            facts["words_per_token"] * metrics["decode_tokens_per_second"]
+        )
         spread["content_chars_per_second"] = spread["decode_tokens_per_second"]
         spread["content_words_per_second"] = spread["decode_tokens_per_second"]
-        metrics["reference_chars_per_token"] = chars_per_token
-        metrics["peak_memory_mb"] = peaks[lang] / 2**20
-        kv = max_kv_cache(ctx, encoded[lang], opts.max_new_tokens)
-        if kv is not None:
-            metrics["kv_cache_mb"] = kv / 2**20
+        metrics["reference_chars_per_token"] = facts["chars_per_token"]
+        metrics["peak_memory_mb"] = max(peaks[lang]) / 2**20
+        if "kv_cache_mb" in facts:
+            metrics["kv_cache_mb"] = facts["kv_cache_mb"]
         metrics["spread"] = spread
+        metrics["per_repeat"] = per_repeat
         result[lang] = metrics
     return result
+
+
+def speed_settings(ctx: Any, prompts: int, source: str, isolation: str) -> dict[str, Any]:
+    opts = ctx.options
+    return {
+        "prompts_per_language": prompts,
+        "batch_size": opts.batch_size,
+        "new_tokens_per_prompt": opts.max_new_tokens,
+        "warmup": opts.speed_warmup,
+        "repeats": opts.speed_repeats,
+        "memory_source": source,
+        "device": ctx.device,
+        "isolation": isolation,
+    }
+
+
+def run(ctx: Any) -> dict[str, Any]:
+    """Time generation per language in this process; medians, spreads, content throughput,
+    peak memory. (With a baseline the suite times both sides in their own processes,
+    interleaved, instead: ``ruadapt_evals.speed_isolated``.)"""
+    opts = ctx.options
+    side = SpeedSide(ctx)
+    samples: dict[str, list[dict[str, float]]] = {lang: [] for lang in LANGUAGES}
+    peaks: dict[str, list[int]] = {lang: [] for lang in LANGUAGES}
+    source = ""
+    for repeat in range(opts.speed_warmup + opts.speed_repeats):
+        # alternate the order so slow drift (thermal, other load) hits both languages alike
+        for lang in LANGUAGES if repeat % 2 == 0 else LANGUAGES[::-1]:
+            sample, peak, source = side.timed(lang)
+            if repeat >= opts.speed_warmup:
+                samples[lang].append(sample)
+                peaks[lang].append(peak)
+        ctx.log(f"speed repeat {repeat + 1}/{opts.speed_warmup + opts.speed_repeats}")
+    settings = speed_settings(ctx, len(side.prompts), source, "in-process")
+    return summarize_side(samples, peaks, side.static(), settings)
 
 
 TASK = EvalTask(

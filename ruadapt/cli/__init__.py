@@ -82,9 +82,19 @@ def build_app() -> typer.Typer:
     global _built
     if not _built:
         _register_core_commands()
-        registry().plugins.pm.hook.register_commands(app=app)
+        from ruadapt.registry import add_commands
+
+        add_commands(registry(), app)  # a plugin raising here is reported, not fatal
         _built = True
     return app
+
+
+def _error(message: str) -> None:
+    """Print ``error: message`` on a line of its own (a progress bar may be half-drawn)."""
+    tqdm = sys.modules.get("tqdm")
+    for bar in list(getattr(getattr(tqdm, "tqdm", None), "_instances", ())):
+        bar.close()  # a bar left open by an exception ends its line when closed
+    typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -102,5 +112,17 @@ def main(argv: list[str] | None = None) -> None:
     except UserError as exc:
         if _state["debug"]:
             raise
-        typer.secho(f"error: {exc}", err=True, fg=typer.colors.RED)
+        _error(str(exc))
+        sys.exit(1)
+    except KeyboardInterrupt:
+        if _state["debug"]:
+            raise
+        _error("interrupted")
+        sys.exit(130)
+    except Exception as exc:  # every other failure: one line; the traceback with --debug
+        if _state["debug"]:
+            raise
+        from ruadapt.errors import describe
+
+        _error(describe(exc, argv))
         sys.exit(1)

@@ -39,6 +39,12 @@ def eval_command(
     ),
     speed_repeats: int = typer.Option(5, "--speed-repeats", help="Timed repeats (median)."),
     speed_prompts: int = typer.Option(32, "--speed-prompts", help="Prompts per language timed."),
+    speed_isolation: str = typer.Option(
+        "process",
+        "--speed-isolation",
+        help="With --baseline: `process` times each model in its own process, repeats "
+        "interleaved; `none` times them in this process, one after the other.",
+    ),
     prompt_format: str = typer.Option(
         "auto", "--prompt-format", help="auto (chat template if any), chat or plain."
     ),
@@ -55,11 +61,10 @@ def eval_command(
 
     Example: ruadapt eval --model out/ext --baseline tiny -o out/report
     """
-    from ruadapt_evals.suite import evaluate
-
     from ruadapt.cli import registry
+    from ruadapt.pipeline import write_eval
 
-    report = evaluate(
+    report = write_eval(
         output,
         registry(),
         model=model,
@@ -74,6 +79,7 @@ def eval_command(
         mc_items=mc_items,
         speed_repeats=speed_repeats,
         speed_prompts=speed_prompts,
+        speed_isolation=speed_isolation,
         prompt_format=prompt_format,
         lm_eval_tasks=lm_eval_tasks,
         device=device,
@@ -96,7 +102,11 @@ def report_command(
     """
     from ruadapt_evals.compare import compare
 
-    report = compare(runs, output, overwrite=overwrite)
+    from ruadapt.outputs import check_output, staged_folder
+
+    out = check_output(output, overwrite=overwrite, inputs={"run": ",".join(runs)})
+    with staged_folder(out, "report", checked=True) as staging:
+        report = compare(runs, str(staging), overwrite=True)
     typer.echo(f"compared {len(report['runs'])} runs: {output}/report.html")
 
 

@@ -39,34 +39,36 @@ def merge_adapter(
     """
     from ruadapt.model_card import write_card
     from ruadapt.models import adapter_base, is_adapter_dir
+    from ruadapt.outputs import check_output, staged_folder
     from ruadapt.registry import get_registry
 
     if push_to_hub:
         from ruadapt.hub import check_can_push
 
-        check_can_push()
-    src, out = Path(adapter).expanduser(), Path(output).expanduser()
+        check_can_push()  # before the work, not after it
+    src = Path(adapter).expanduser()
     if not src.is_dir() or not is_adapter_dir(src):
         raise UserError(f"{src} is not an adapter directory (no adapter_config.json)")
-    if out.resolve() == src.resolve():
-        raise UserError("merge --output must differ from the adapter directory")
-    if out.exists() and (not out.is_dir() or any(out.iterdir())) and not overwrite:
-        raise UserError(f"output {out} is not empty; pass --overwrite to replace it")
+    inputs = {"adapter": src, "base model": adapter_base(src)}
+    out = check_output(output, overwrite=overwrite, inputs=inputs)
     plugin = (registry or get_registry()).adapter(adapter_name(src))
     if plugin.merge is None:
         raise UserError(f"adapter {plugin.name!r} cannot be merged into its base model")
     kwargs = (
         {"overwrite": True} if "overwrite" in inspect.signature(plugin.merge).parameters else {}
     )
-    plugin.merge(str(src), str(out), **kwargs)
-    write_card(
-        out,
-        title=f"{out.name}: {src.name} merged into its base",
-        what=f"the `{plugin.name}` adapter `{src}` folded into its base model (`ruadapt merge`).",
-        base_model=adapter_base(src),
-        tags=["merged", plugin.name],
-        facts={"adapter": f"`{src}`", "adapter type": plugin.name},
-    )
+    with staged_folder(out, "merge", checked=True) as staging:
+        plugin.merge(str(src), str(staging), **kwargs)  # the plugin writes only the staging
+        write_card(
+            staging,
+            title=f"{out.name}: {src.name} merged into its base",
+            what=f"the `{plugin.name}` adapter `{src}` folded into its base model "
+            "(`ruadapt merge`).",
+            base_model=adapter_base(src),
+            tags=["merged", plugin.name],
+            facts={"adapter": f"`{src}`", "adapter type": plugin.name},
+            name=out.name,
+        )
     if push_to_hub:
         from ruadapt.hub import push_folder
 

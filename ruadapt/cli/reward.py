@@ -15,6 +15,7 @@ def score_command(
     ),
     output: str = typer.Option(..., "--output", "-o", help="Where to write the scores (JSONL)."),
     batch_size: int = typer.Option(8, "--batch-size", min=1, help="Responses per forward pass."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output file."),
 ) -> None:
     """Score every prompt/response pair with a reward model; one JSON line per response.
 
@@ -26,7 +27,7 @@ def score_command(
         from ruadapt_plugins.reward import score_file
     except ImportError:
         raise UserError("the reward plugin is not installed (ruadapt_plugins.reward)") from None
-    out = score_file(model, data, output, batch_size=batch_size)
+    out = score_file(model, data, output, batch_size=batch_size, overwrite=overwrite)
     typer.echo(f"scores: {out}")
 
 

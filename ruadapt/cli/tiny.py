@@ -17,6 +17,9 @@ def tiny_model(
         DEFAULT_STEPS, "--steps", help="Pretraining steps (0: random init, for tests)."
     ),
     seed: int = typer.Option(0, "--seed", help="Random seed."),
+    overwrite: bool = typer.Option(
+        False, "--overwrite", help="Replace an existing output (only one ruadapt wrote)."
+    ),
 ) -> None:
     """Build the tiny English-centric Llama-style model from the bundled corpora.
 
@@ -25,7 +28,7 @@ def tiny_model(
     from ruadapt.tiny import build_tiny_model, tiny_cache_path
 
     target = output or str(tiny_cache_path(steps))
-    summary = build_tiny_model(target, steps, seed=seed)
+    summary = build_tiny_model(target, steps, seed=seed, overwrite=overwrite or not output)
     typer.echo(json.dumps(summary, indent=2))
     typer.echo(f"saved: {target}")
 

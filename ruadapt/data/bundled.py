@@ -16,6 +16,7 @@ BUNDLED: dict[str, tuple[str, str, str]] = {
     "ru-prefs": ("ru_prefs", "data.jsonl", "preference"),
     "ru-kto": ("ru_kto", "data.jsonl", "binary"),
     "ru-prompts": ("ru_prompts", "data.jsonl", "prompts"),
+    "ru-math": ("ru_math", "data.jsonl", "prompts"),
     "ru-en-parallel": ("ru_en_parallel", "data.jsonl", "parallel"),
     "ru-en-mc": ("ru_en_mc", "data.jsonl", "multiple-choice"),
 }

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,11 @@ from ruadapt.data.scan import Scanner
 from ruadapt.data.sources import resolve
 from ruadapt.data.validate import Report
 from ruadapt.errors import UserError
+from ruadapt.outputs import check_output, staged_file
+
+
+class _NotWritten(Exception):
+    """The data had errors: drop the staged file."""
 
 
 def convert(
@@ -38,23 +42,16 @@ def convert(
     if out.suffix.lower() != ".jsonl":
         raise UserError(f"{output}: the output must be a .jsonl file")
     sources = resolve(spec)
-    for source in sources:
-        if source.path is not None and source.path.resolve() == out.resolve():
-            raise UserError(f"{output} is also an input; write the converted data elsewhere")
-    if out.exists() and not overwrite:
-        raise UserError(f"{output} exists; pass --overwrite to replace it")
-    if out.is_dir():
-        raise UserError(f"{output} is a folder")
+    paths = [str(s.path) for s in sources if s.path is not None]
+    out = check_output(out, overwrite=overwrite, inputs={"input": ",".join(paths)}, folder=False)
 
     report = Report(spec=spec, max_shown=max_errors)
     report.sources = [s.label for s in sources]
     scanner = Scanner(
         registry, kind=to, format=format, system_prompt=system_prompt, report=report.add
     )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        with staged_file(out, checked=True) as tmp, open(tmp, "w", encoding="utf-8") as fh:
             for item in scanner.scan(sources):
                 report.rows += 1
                 for record in item.records or ():
@@ -62,11 +59,11 @@ def convert(
                     report.records += 1
             fh.flush()
             os.fsync(fh.fileno())  # the rename must not expose a file still in the page cache
-        report.kind = scanner.kind
-        report.formats = scanner.formats_seen
-        report.notes += scanner.notes
-        if report.ok:
-            os.replace(tmp, out)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+            report.kind = scanner.kind
+            report.formats = scanner.formats_seen
+            report.notes += scanner.notes
+            if not report.ok:
+                raise _NotWritten
+    except _NotWritten:
+        pass  # errors in the data: no file written, an old one kept
     return report

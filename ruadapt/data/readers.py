@@ -89,6 +89,13 @@ def read_jsonl(path: Path, label: str) -> Iterator[Row]:
             offset += len(line)
             if number == 1 and line.startswith(codecs.BOM_UTF8):
                 line = line[len(codecs.BOM_UTF8) :]
+            elif number == 1 and line.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                # json.loads would read this line as UTF-16 and trip on the next one
+                from ruadapt.errors import encoding_hint
+
+                hint = encoding_hint(line, path)
+                yield Row(label, number, True, error=f"not UTF-8: {hint}", offset=offset)
+                return
             if not line.strip():
                 continue
             try:
@@ -310,8 +317,11 @@ def read_dataset(dataset: Any, label: str) -> Iterator[Row]:
 
 
 def _not_utf8(exc: UnicodeDecodeError) -> str:
+    from ruadapt.errors import encoding_hint
+
     byte = exc.object[exc.start : exc.start + 1].hex()
-    return f"not valid UTF-8 (byte 0x{byte} at column {exc.start + 1})"
+    hint = encoding_hint(exc.object)
+    return f"not valid UTF-8 (byte 0x{byte} at column {exc.start + 1}); {hint}"
 
 
 def _malformed(exc: json.JSONDecodeError, path: Path) -> str:

@@ -9,16 +9,13 @@ like a finished model. ``extension.json`` records what was done (``base_vocab_si
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from ruadapt.errors import UserError
+from ruadapt.outputs import check_output, staged_folder
 
 EXTENSION_FILE = "extension.json"
 STATS_SAMPLE = 200  # texts per language for the before/after statistics
@@ -170,10 +167,7 @@ def extend_model(
     out = Path(output).expanduser()
     path = resolve_model(model)
     if not dry_run:
-        if out.exists() and not overwrite:
-            raise UserError(f"output {out} exists (pass --overwrite to replace it)")
-        if Path(path).exists() and out.resolve() == Path(path).resolve():
-            raise UserError(f"output {out} is the input model; choose another directory")
+        check_output(out, overwrite=overwrite, inputs={"--model": path, "--corpus": corpus})
 
     start = time.perf_counter()
     base_tok = load_tokenizer_as_is(path)
@@ -189,6 +183,11 @@ def extend_model(
         show_progress=show_progress,
     )
     learn_seconds = time.perf_counter() - start
+    if new_tokens > 0 and not result.new_tokens:
+        raise UserError(
+            f"corpus {corpus} adds no new tokens to {model} (every word it holds is already "
+            "one token, e.g. an English-only corpus); give a Russian corpus"
+        )
     summary = result.to_dict()
     stats: dict[str, Any] = {
         **{k: v for k, v in summary.items() if k not in ("tokens", "corpus", "seconds")},
@@ -217,7 +216,7 @@ def extend_model(
         seed=seed,
     )
     stats.update(embedding_rows=resize["rows"], tied_embeddings=resize["tied"])
-    with staged_output(out) as staging:
+    with staged_folder(out, "tokenizer-extend", checked=True) as staging:
         lm.save_pretrained(staging, safe_serialization=True)
         result.tokenizer.save_pretrained(staging)
         stats["seconds"] = round(time.perf_counter() - start, 3)
@@ -238,23 +237,10 @@ def extend_model(
     return stats
 
 
-@contextmanager
-def staged_output(out: Path) -> Iterator[Path]:
-    """A staging folder next to ``out`` that replaces ``out`` only if the block succeeds."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
-        yield staging
-        if out.exists():
-            shutil.rmtree(out) if out.is_dir() else out.unlink()
-        os.replace(staging, out)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
 def mark_complete(directory: Path, step: str, summary: dict[str, Any]) -> None:
     """The runner's completion marker, so ``is_complete`` and the pipeline recognise it."""
-    from ruadapt.runner import COMPLETE_MARKER, write_atomic
+    from ruadapt.outputs import write_atomic
+    from ruadapt.runner import COMPLETE_MARKER
 
     body = {"status": "complete", "step": step, **summary}
     write_atomic(directory / COMPLETE_MARKER, json.dumps(body, indent=2, default=str) + "\n")

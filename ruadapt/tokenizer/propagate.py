@@ -55,11 +55,11 @@ def propagate(
     through a least-squares linear map fitted on the shared tokens. Writes ``output``
     atomically (model, tokenizer with the target's chat template, ``extension.json``)."""
     from ruadapt.models import load_causal_lm, resolve_model
+    from ruadapt.outputs import check_output, staged_folder
     from ruadapt.tokenizer.extend_model import (
         EXTENSION_FILE,
         load_tokenizer_as_is,
         mark_complete,
-        staged_output,
     )
 
     out = Path(output).expanduser()
@@ -67,11 +67,9 @@ def propagate(
     card_path = Path(adapted_path) / EXTENSION_FILE
     if not card_path.is_file():
         raise UserError(f"{adapted}: no {EXTENSION_FILE} (not made by `ruadapt tokenizer extend`)")
-    if out.exists() and not overwrite:
-        raise UserError(f"output {out} exists (pass --overwrite to replace it)")
-    for given in (adapted_path, target_path):
-        if Path(given).exists() and out.resolve() == Path(given).resolve():
-            raise UserError(f"output {out} is an input model; choose another directory")
+    check_output(
+        out, overwrite=overwrite, inputs={"adapted model": adapted_path, "target": target_path}
+    )
     card = json.loads(card_path.read_text(encoding="utf-8"))
     shared = int(card.get("first_new_id", card["base_vocab_size"]))
 
@@ -112,7 +110,7 @@ def propagate(
         "vocab_size": dst_in.shape[0],
         "fit_relative_residual": residuals,
     }
-    with staged_output(out) as staging:
+    with staged_folder(out, "tokenizer-propagate", checked=True) as staging:
         dst.save_pretrained(staging, safe_serialization=True)
         tokenizer.save_pretrained(staging)
         record = {**card, "base_model": target, "propagated": stats}
