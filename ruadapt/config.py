@@ -123,29 +123,29 @@ def _check_scheduler(name: str) -> None:
         raise UserError(f"lr_scheduler {name!r} is not a schedule{hint}")
 
 
-# report_to value -> the package it needs
-_TRACKERS = {
-    "tensorboard": "tensorboard",
-    "wandb": "wandb",
-    "mlflow": "mlflow",
-    "trackio": "trackio",
-}
+#: report_to names whose pip package is not the name itself
+_TRACKER_PACKAGES = {"tensorboard": "tensorboard (pip install 'ruadapt[tensorboard]')"}
 
 
-def _check_report_to(value: str) -> None:
-    import importlib.util
+def _check_report_to(names: list[str]) -> None:
+    """``report_to``: transformers' integration names (the list TRL trainers and accelerate
+    accept), each installed; one line naming the bad one, before any model loads."""
+    if not names:
+        return
+    from transformers.integrations import integration_utils as iu
 
-    for name in [v.strip() for v in value.split(",") if v.strip() and v.strip() != "none"]:
-        if name not in _TRACKERS:
-            raise UserError(f"report_to {name!r}: one of none, {', '.join(_TRACKERS)}")
-        package = _TRACKERS[name]
-        found = importlib.util.find_spec(package) or (
-            name == "tensorboard" and importlib.util.find_spec("tensorboardX")
-        )
-        if not found:
+    known = sorted(iu.INTEGRATION_TO_CALLBACK)
+    for name in names:
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
             raise UserError(
-                f"report_to {name!r} needs the {package} package: pip install {package}"
+                f"report_to {name!r} is not a known integration{hint} (one of: {', '.join(known)})"
             )
+        probe = getattr(iu, f"is_{name}_available", None)
+        if probe is not None and not probe():
+            package = _TRACKER_PACKAGES.get(name, name)
+            raise UserError(f"report_to {name!r}: the {package} package is not installed")
 
 
 @dataclass

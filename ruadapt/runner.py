@@ -287,9 +287,6 @@ def run_method(config: ResolvedConfig, registry: Registry) -> Path:
     outputs.check_inputs(out, {"--model": config.run.model, "--data": config.run.data})
     prepare_output(out, overwrite=config.run.overwrite, resume=config.run.resume)
     check_run_options(config.run)
-    from ruadapt.reporting import check_report_to
-
-    check_report_to(config.run.report_to)
     if method.trainer_config:
         _check_trainer_options(config, method, registry)
     if config.run.push_to_hub:
