@@ -99,6 +99,22 @@ def english_texts(chars: int) -> tuple[list[str], list[str]]:
     return evaluation, paragraphs[EN_EVAL_PARAGRAPHS:]
 
 
+def pieces(texts: list[str], size: int) -> list[str]:
+    """Cut texts into pieces of about ``size`` characters at whitespace (0: keep them whole):
+    more, shorter items give the bootstrap more to resample for the same scoring cost."""
+    if not size:
+        return texts
+    out = []
+    for text in texts:
+        start = 0
+        while start < len(text):
+            cut = text.find(" ", start + size)
+            cut = len(text) if cut < 0 or len(text) - cut < size // 2 else cut
+            out.append(text[start:cut].strip())
+            start = cut
+    return [p for p in out if p]
+
+
 def paired_ratio(bits: list[float], base: list[float], n: int = 2000, seed: int = 0) -> dict:
     """Ratio of total bits (same texts, so of bits per character) with a paired 95% bootstrap
     interval over texts."""
@@ -305,12 +321,53 @@ def plot(result: dict, path: Path) -> None:
     fig.savefig(path, dpi=120)
 
 
+def markdown_table(result: dict) -> str:
+    """The frontier as a markdown table (docs/adaptation.md), straight from the JSON."""
+
+    def interval(r: dict) -> str:
+        return f"{r['ratio']:.3f} [{r['low']:.3f}, {r['high']:.3f}]"
+
+    o = result["original"]
+    g0 = o.get("generation", {}).get("ru")
+    rows = [
+        "| point | CPU s | Russian bpc | ratio [95% CI] | English bpc ratio [95% CI] "
+        "| ru tokens/word | content throughput | ru chrF++ [95% CI] | ru in Russian |",
+        "|---|---|---|---|---|---|---|---|---|",
+        f"| original | | {o['ru']['bits_per_char']:.3f} | 1 | 1 | {o['ru']['tokens_per_word']:.2f} "
+        + (
+            f"| 1 | {g0['chrf']:.1f} [{g0['low']:.1f}, {g0['high']:.1f}] "
+            f"| {g0['answer_language_accuracy']:.2f} |"
+            if g0
+            else "| 1 | n/a | n/a |"
+        ),
+    ]
+    order = {name: i for i, name in enumerate(RECIPES)}
+    for p in sorted(result["points"], key=lambda p: (p["new_tokens"], order[p["recipe"]])):
+        m, g = p["measured"], p["measured"].get("generation", {}).get("ru")
+        chrf = f"{g['chrf']:.1f} [{g['low']:.1f}, {g['high']:.1f}]" if g else "n/a"
+        lang = f"{g['answer_language_accuracy']:.2f}" if g else "n/a"
+        mark = " **P**" if p["name"] in result.get("pareto", []) else ""
+        rows.append(
+            f"| {p['name']}{mark} | {p['train'].get('cpu_seconds', 0):.0f} "
+            f"| {m['ru']['bits_per_char']:.3f} | {interval(p['ru_bpc_ratio'])} "
+            f"| {interval(p['en_bpc_ratio'])} | {m['ru']['tokens_per_word']:.2f} "
+            f"| {p['ru_throughput_ratio']:.2f}x | {chrf} | {lang} |"
+        )
+    return "\n".join(r for r in rows if r)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tokens", default="0,500,1500,3000,8000", help="new-token counts")
     parser.add_argument("--recipes", default=",".join(RECIPES), help="recipes to run")
     parser.add_argument("--steps", type=int, default=60, help="optimizer steps per point")
     parser.add_argument("--heldout-chars", type=int, default=12000, help="per language")
+    parser.add_argument(
+        "--piece-chars",
+        type=int,
+        default=0,
+        help="score held-out texts in pieces of about this many characters (0: whole documents)",
+    )
     parser.add_argument("--prompts", type=int, default=24, help="generation prompts (0: none)")
     parser.add_argument("--gen-tokens", type=int, default=24, help="new tokens per answer")
     parser.add_argument("--speed-repeats", type=int, default=3)
@@ -319,7 +376,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(RESULTS / "adaptation_frontier.json"))
     parser.add_argument("--plot", default=str(RESULTS / "adaptation_frontier.png"))
     parser.add_argument("--threads", type=int, default=0, help="torch threads (0: default)")
+    parser.add_argument("--table", action="store_true", help="print --out as a markdown table")
+    parser.add_argument(
+        "--merge",
+        default="",
+        help="comma-separated JSON files of runs with the same settings (e.g. token counts run "
+        "in parallel processes) whose points and speeds join --out's before the plot",
+    )
     args = parser.parse_args(argv)
+    if args.table:
+        print(markdown_table(json.loads(Path(args.out).read_text())))
+        return 0
 
     import torch
     from ruadapt_evals.data import load_prompts
@@ -342,7 +409,10 @@ def main(argv: list[str] | None = None) -> int:
     en_eval, en_replay = english_texts(args.heldout_chars)
     replay = work / "en-replay.jsonl"
     replay.write_text("".join(json.dumps({"text": p}) + "\n" for p in en_replay))
-    texts = {"ru": heldout_texts(max_chars=args.heldout_chars), "en": en_eval}
+    texts = {
+        "ru": pieces(heldout_texts(max_chars=args.heldout_chars), args.piece_chars),
+        "en": pieces(en_eval, args.piece_chars),
+    }
     prompts = load_prompts(max_prompts=args.prompts) if args.prompts else []
     settings = {
         "model": "smollm2",
@@ -352,6 +422,7 @@ def main(argv: list[str] | None = None) -> int:
         "extend_chars": args.extend_chars,
         "heldout_chars": {k: sum(map(len, v)) for k, v in texts.items()},
         "heldout_texts": {k: len(v) for k, v in texts.items()},
+        "piece_chars": args.piece_chars,
         "prompts": len(prompts),
         "gen_tokens": args.gen_tokens,
         "threads": torch.get_num_threads(),
@@ -441,8 +512,18 @@ def main(argv: list[str] | None = None) -> int:
                 f"throughput {point['ru_throughput_ratio']:.2f}x",
                 flush=True,
             )
+    for other in filter(None, args.merge.split(",")):
+        extra = json.loads(Path(other).read_text())
+        if extra.get("settings") != settings:
+            print(f"{other}: other settings, not merged", file=sys.stderr)
+            return 2
+        names = {p["name"] for p in result["points"]}
+        result["points"] += [p for p in extra["points"] if p["name"] not in names]
+        result["speed"] = {**extra.get("speed", {}), **result["speed"]}
+        result["commands"] += [c for c in extra.get("commands", []) if c not in result["commands"]]
     save()
     plot(result, Path(args.plot))
+    print(markdown_table(result))
     print(f"wrote {out_path} and {args.plot}")
     return 0
 

@@ -256,7 +256,12 @@ def training_cost(run_dir: Path, watched: dict[str, float] | None) -> dict[str, 
     """Optimizer steps, seconds and tokens/s of a training stage (+ what the watcher saw)."""
     run = json.loads((run_dir / "run.json").read_text())
     lines = [json.loads(x) for x in (run_dir / "metrics.jsonl").read_text().splitlines() if x]
-    steps = max((x.get("step", 0) for x in lines), default=0)
+    import yaml
+
+    planned = (yaml.safe_load((run_dir / "config.yaml").read_text()) or {}).get("max_steps", -1)
+    logged = max((x.get("step", 0) for x in lines), default=0)
+    # a complete run did all max_steps; metrics.jsonl only holds every logging_steps-th
+    steps = planned if run.get("status") == "complete" and planned > 0 else logged
     speeds = [x["tokens_per_second"] for x in lines if "tokens_per_second" in x]
     tokens = (run.get("final_metrics") or {}).get("num_tokens")
     if speeds:
@@ -406,11 +411,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     recipe = Path(args.recipe or RECIPES / f"method-leaderboard{suffix}.yaml")
     started = time.time()
     watched: dict[str, dict[str, float]] = {}
+    ran_for = None
     if args.collect:
         output = Path(args.collect)
         previous = Path(args.json or RESULTS / f"method_leaderboard{suffix.replace('-', '_')}.json")
         if previous.is_file():  # keep what the watcher measured when the board ran
-            watched = json.loads(previous.read_text()).get("watched", {})
+            before = json.loads(previous.read_text())
+            watched, ran_for = before.get("watched", {}), before.get("wall_seconds_pipeline")
     else:
         import yaml
 
@@ -426,7 +433,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "recipe": str(recipe.relative_to(ROOT)) if recipe.is_relative_to(ROOT) else str(recipe),
         "sets": args.set,
         "output": str(output),
-        "wall_seconds_pipeline": None if args.collect else wall,
+        "wall_seconds_pipeline": ran_for if args.collect else wall,
         "cpu_count": os.cpu_count(),
         "torch_threads": torch.get_num_threads(),
         "load_average_1m_at_end": round(os.getloadavg()[0], 2),
@@ -443,7 +450,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     if plot_path is not None:
         plot(rows, plot_path, f"{recipe.name}: Russian quality against training cost")
     print(table(rows))
-    print(f"\npipeline wall time: {wall} s; JSON: {json_path}")
+    print(f"\npipeline wall time: {result['wall_seconds_pipeline']} s; JSON: {json_path}")
     return result
 
 

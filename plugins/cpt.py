@@ -101,7 +101,7 @@ def measure_bpc(run, texts: dict[str, list[str]]) -> dict[str, float]:
     return {lang: round(bits_per_char(run.model, run.tokenizer, t), 4) for lang, t in texts.items()}
 
 
-def train(run, config: CPTConfig) -> None:
+def train(run: ruadapt.Run, config: CPTConfig) -> None:
     from trl import SFTConfig, SFTTrainer
 
     if run.adapter is not None and config.new_rows_only:

@@ -13,7 +13,6 @@ with ``--adapter lora``, the base model with the adapter switched off (no second
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import ruadapt
 from ruadapt.config import opt
@@ -61,12 +60,11 @@ class DPOConfig:
             raise ruadapt.UserError("loss_type exo_pair needs label_smoothing > 0 (e.g. 1e-3)")
 
 
-def train(run: Any, config: DPOConfig) -> None:
+def train(run: ruadapt.Run, config: DPOConfig) -> None:
     from ruadapt_plugins._trl import fit, trl_args, trl_reference, use_base_as_reference
     from trl import DPOConfig as TrlDPOConfig
     from trl import DPOTrainer
 
-    run.dataset  # noqa: B018 - load and check the data before the model: fail fast
     model = run.chat_model()
     ref = run.reference_model(config.ref)
     args = trl_args(

@@ -15,7 +15,6 @@ are given, ruadapt sets them so that ``lambda_D n_D / (lambda_U n_U)`` lies in `
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import ruadapt
 from ruadapt.config import opt
@@ -72,7 +71,7 @@ def class_weights(
     return 1.0, ratio / TARGET_RATIO
 
 
-def train(run: Any, config: KTOConfig) -> None:
+def train(run: ruadapt.Run, config: KTOConfig) -> None:
     from ruadapt_plugins._trl import fit, note, trl_args, trl_reference, use_base_as_reference
     from trl import KTOConfig as TrlKTOConfig
     from trl import KTOTrainer

@@ -217,7 +217,7 @@ def train_reward_model(
     return trainer.model
 
 
-def train(run: Any, config: RewardConfig) -> None:
+def train(run: ruadapt.Run, config: RewardConfig) -> None:
     model = build_model(run)
     held_out = run.eval_dataset
     max_length = run.options.max_length

@@ -77,12 +77,12 @@ def last_turn_as_completion(example: dict) -> dict:
     return {"prompt": messages[:-1], "completion": messages[-1:]}
 
 
-def train(run: Any, config: SFTConfig) -> None:
+def train(run: ruadapt.Run, config: SFTConfig) -> None:
     from ruadapt_plugins._trl import chat_model, fit, note, trl_args
     from trl import SFTConfig as TrlSFTConfig
     from trl import SFTTrainer
 
-    dataset, eval_dataset = run.dataset, run.eval_dataset  # data errors before the model loads
+    dataset, eval_dataset = run.dataset, run.eval_dataset
     set_chat_template(run, config.chat_template)
     model = chat_model(run)
     assistant_only = config.assistant_only_loss

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from typing import Any
 
 import ruadapt
 from ruadapt.config import opt
@@ -51,7 +50,7 @@ class SimPOConfig:
         return self.beta * ratio
 
 
-def train(run: Any, config: SimPOConfig) -> None:
+def train(run: ruadapt.Run, config: SimPOConfig) -> None:
     with warnings.catch_warnings():  # TRL warns on importing its experimental trainers
         warnings.simplefilter("ignore")
         from trl.experimental.cpo import CPOConfig, CPOTrainer
@@ -60,7 +59,6 @@ def train(run: Any, config: SimPOConfig) -> None:
 
     from ruadapt.completions import render_preferences
 
-    run.dataset  # noqa: B018 - load and check the data before the model: fail fast
     model = run.chat_model()
     tokenizer = run.tokenizer
     eval_dataset = run.eval_dataset

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the annotation only: the runner imports this module
+    from ruadapt.runner import Run
 
 #: The kinds of data a method consumes (TRL's dataset types underneath).
 #: text: {"text"}; chat: {"messages"}; preference: {"prompt", "chosen", "rejected"};
@@ -23,8 +26,9 @@ class Method:
 
     ``config`` is a dataclass whose fields all have defaults and ``metadata["help"]``;
     its ``__post_init__`` rejects out-of-range values before any model loads.
-    ``train(run, config)`` trains ``run.model`` on ``run.dataset`` and leaves the result
-    in ``run.model`` (the runner saves it); it logs through ``run.log`` or ``run.callback()``.
+    ``train(run: ruadapt.Run, config)`` trains ``run.model`` on ``run.dataset`` (loaded and
+    checked by the runner before ``train`` is called) and leaves the result in ``run.model``
+    (the runner saves it); it logs through ``run.log`` or ``run.callback()``.
     ``run_defaults`` overrides common run options (e.g. ``{"learning_rate": 5e-6}``).
     ``trainer_config`` (``"module:Class"``, e.g. ``"trl:DPOConfig"``) names the trainer's
     config dataclass: every field of it becomes a valid ``--set`` key, handed to the trainer
@@ -38,7 +42,7 @@ class Method:
     name: str
     config: type
     data_kind: str
-    train: Callable[[Any, Any], None]
+    train: Callable[[Run, Any], None]  # train(run: ruadapt.Run, config: the config class)
     summary: str = ""
     reference_model: bool = False
     run_defaults: dict[str, Any] = field(default_factory=dict)

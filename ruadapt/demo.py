@@ -102,7 +102,7 @@ def run_demo(
         summary = summarize(Path(output) / "eval" / "report.json")
     summary["seconds"] = round(time.time() - started, 1)
     if real:
-        from ruadapt.runner import write_atomic
+        from ruadapt.outputs import write_atomic
 
         text = json.dumps(summary, indent=2, ensure_ascii=False) + "\n"
         write_atomic(Path(output) / SUMMARY_FILE, text)
@@ -194,8 +194,8 @@ def heldout_bpc(
     texts; written to ``OUTPUT/heldout_bpc.json`` and reused while the stages are unchanged."""
     from ruadapt.lm_metrics import score_texts
     from ruadapt.models import load_causal_lm, load_tokenizer
+    from ruadapt.outputs import write_atomic
     from ruadapt.pipeline import load_recipe
-    from ruadapt.runner import write_atomic
 
     recipe = load_recipe(recipe_path(real=True))
     stages = state["stages"]

@@ -268,7 +268,7 @@ def swap_in(staging: Path, out: Path) -> None:
 
 def mark(folder: str | Path, command: str, **extra: object) -> None:
     """Write :data:`MARKER` into ``folder``: ruadapt wrote it, so ``--overwrite`` may replace it."""
-    from ruadapt import __version__
+    from ruadapt.version import __version__
 
     body = {"command": command, "ruadapt": __version__, "written": time.time(), **extra}
     write_atomic(Path(folder) / MARKER, json.dumps(body, indent=2, default=str) + "\n")

@@ -127,7 +127,7 @@ def version_mismatch(requirements: list[str]) -> str | None:
     """A message when a plugin's declared ``ruadapt`` requirement excludes this version."""
     from packaging.requirements import InvalidRequirement, Requirement
 
-    from ruadapt import __version__
+    from ruadapt.version import __version__
 
     for line in requirements:
         try:

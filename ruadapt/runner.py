@@ -1,10 +1,29 @@
-"""Running one method: the output-directory contract every method gets for free.
+"""Running one method: ``ruadapt run`` from the command line to a finished output folder.
 
-The runner, not the plugin, owns the output directory: it refuses to clobber one, writes
-``config.yaml`` first, appends ``metrics.jsonl`` as the method logs, saves the model (or
-adapter) with its tokenizer in safetensors, and marks the directory complete last
-(``run.json``), so a crashed run never looks finished. Checkpoints live in
-``checkpoints/`` and ``--resume`` continues from the latest complete one.
+The life of ``ruadapt run --method dpo --model M --data D -o OUT``, step by step:
+
+1. ``ruadapt/cli/run.py`` parses the command line and calls ``configure`` and ``run_method``
+   here (``run`` does both, for library users and ``ruadapt/pipeline.py``).
+2. ``configure`` looks the method and adapter up in the registry (``ruadapt/registry.py``,
+   filled from entry points by ``ruadapt/plugins.py``) and merges recipe YAML, ``--set``
+   pairs and flags into one config (``ruadapt/config.py``): the common ``RunConfig`` and the
+   method's own dataclass, checked before anything loads.
+3. ``run_method`` checks inputs, output and machine (``ruadapt/outputs.py``,
+   ``ruadapt/hardware.py``), starts the processes of a multi-process run
+   (``ruadapt/distributed.py``), takes the output's lock and starts it: ``config.yaml``
+   first, ``metrics.jsonl`` reset, or checked and trimmed for ``--resume``
+   (``ruadapt/resume.py``).
+4. ``run_method`` loads and checks the data (``Run.load_data`` -> ``ruadapt/data/load.py``:
+   read, detect the format, validate, convert to the method's data kind, split), so a data
+   mistake fails here, before any model loads.
+5. The method's ``train(run: ruadapt.Run, config)`` (``plugins/<name>.py``, or a third
+   party's) trains ``run.model``: model and tokenizer load on first use
+   (``ruadapt/models.py``), the adapter wraps the model (``plugins/lora.py``); it logs
+   through ``run.log`` or ``run.callback()`` (``ruadapt/callbacks.py``) into
+   ``metrics.jsonl``, and TRL trainers take ``run.training_arguments()``.
+6. ``finalize`` saves the model (or adapter) and tokenizer in safetensors, atomically, then
+   writes ``run.json``, the completion marker, last; a crashed run never looks finished, and
+   ``--resume`` continues from the latest checkpoint in ``checkpoints/``.
 """
 
 from __future__ import annotations
@@ -27,6 +46,196 @@ COMPLETE_MARKER = "run.json"
 METRICS_FILE = "metrics.jsonl"
 CONFIG_FILE = "config.yaml"
 CHECKPOINTS = "checkpoints"
+
+
+# ---- entry points --------------------------------------------------------------------------
+
+
+def run(method: str, registry: Registry | None = None, **kwargs: Any) -> Path:
+    """Library entry point of ``ruadapt run``: configure, then run; returns the output dir."""
+    from ruadapt.registry import get_registry
+
+    registry = registry or get_registry()
+    return run_method(configure(method, registry, **kwargs), registry)
+
+
+def configure(
+    method: str,
+    registry: Registry,
+    *,
+    config_file: str | Path | None = None,
+    sets: list[str] | dict[str, Any] | None = None,
+    **flags: Any,
+) -> ResolvedConfig:
+    """Step 2: the full config of ``method`` from a recipe file, ``--set`` pairs and flags."""
+    from ruadapt.config import load_yaml, parse_set, resolve
+
+    yaml_values = load_yaml(config_file) if config_file else {}
+    if yaml_values.get("plugin") not in (None, method):
+        raise UserError(
+            f"{config_file}: recipe is for method {yaml_values['plugin']!r}, not {method!r}"
+        )
+    set_values = parse_set(sets) if isinstance(sets, list) else dict(sets or {})
+    record = registry.method(method)
+    adapter_name = (
+        flags.get("adapter")
+        or set_values.get("adapter")
+        or yaml_values.get("adapter")
+        or record.run_defaults.get("adapter")
+    )
+    adapter = registry.adapter(adapter_name) if adapter_name else None
+    return resolve(
+        method,
+        record.config,
+        trainer_config=record.trainer_config,
+        run_defaults=record.run_defaults,
+        adapter_config=adapter.config if adapter else None,
+        yaml_values=yaml_values,
+        set_values=set_values,
+        flags=flags,
+        source=str(config_file) if config_file else "option",
+    )
+
+
+def run_method(config: ResolvedConfig, registry: Registry) -> Path:
+    """Steps 3 to 6: run ``config.plugin`` end to end; returns the completed output folder."""
+    from contextlib import ExitStack
+
+    from ruadapt import distributed, outputs, resume
+    from ruadapt.hardware import check_run_options
+
+    method = registry.method(config.plugin)
+    adapter = registry.adapter(config.run.adapter) if config.run.adapter else None
+    if not config.run.output:
+        raise UserError("no output directory: pass --output DIR")
+    out = Path(config.run.output).expanduser()
+    outputs.check_inputs(out, {"--model": config.run.model, "--data": config.run.data})
+    prepare_output(out, overwrite=config.run.overwrite, resume=config.run.resume)
+    check_run_options(config.run)
+    if method.trainer_config:
+        _check_trainer_options(config, method, registry)
+    if config.run.push_to_hub:
+        from ruadapt.hub import check_can_push
+
+        check_can_push()
+
+    distributed.setup()
+    old = None
+    existed = out.exists()
+    fresh = not (out.is_dir() and any(out.iterdir()))  # a failure undoes what it began
+    with ExitStack() as held:
+        if distributed.is_main():
+            held.enter_context(outputs.output_lock(out))
+            outputs.clean_stale(out)
+            old = _start_output(config, out)
+        distributed.barrier()
+        if distributed.world_size() > 1:
+            print(f"[rank {distributed.rank()}/{distributed.world_size()}] training {method.name}")
+        run = Run(config=config, method=method, registry=registry, output_dir=out, adapter=adapter)
+
+        run.load_data()  # step 4: a data mistake fails here, before any model loads
+        _seed(config.run.seed)
+        from ruadapt.reporting import tracker_environment
+
+        try:
+            with tracker_environment(out):
+                method.train(run, config.method)
+            distributed.barrier()
+            run.extra["world_size"] = distributed.world_size()
+            finalize(run)  # every rank: a sharded model is gathered collectively
+        except BaseException as exc:
+            resumable = latest_checkpoint(out) is not None
+            if distributed.is_main() and not resumable:
+                resume.restore(old, out, fresh=fresh, existed=existed)
+            if isinstance(exc, KeyboardInterrupt):
+                if resumable:
+                    raise Interrupted(
+                        "interrupted; to continue, rerun the same command with --resume", True
+                    ) from None
+                raise Interrupted(
+                    "interrupted before the first checkpoint (set save_steps to make "
+                    "runs resumable); nothing was kept, rerun the command to start again",
+                    False,
+                ) from None
+            raise
+        if distributed.is_main():
+            resume.drop(old)
+        distributed.barrier()
+    if config.run.push_to_hub and distributed.is_main():  # the output is complete and unlocked
+        from ruadapt.hub import push_output
+
+        push_output(out, config.run.hub_model_id, private=config.run.hub_private_repo)
+    return out
+
+
+STAGING = ".saving"
+
+
+def finalize(run: Run) -> None:
+    """Step 6: save model and tokenizer atomically with a model card, then mark the output done.
+
+    Called on every rank. With a trainer (``run.trainer``) the save goes through
+    ``trainer.save_model``, which gathers FSDP/ZeRO-3 shards collectively and writes on the
+    main process only; without one the main process saves ``run.model`` itself.
+    """
+    from ruadapt import distributed
+    from ruadapt.model_card import write_run_card
+    from ruadapt.models import save_pretrained
+    from ruadapt.resume import check_finite_model
+
+    check_finite_model(run.model)
+    out = run.output_dir
+    staging = out / STAGING  # one name every rank agrees on
+    if distributed.is_main():
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir()
+    distributed.barrier()
+    save_model = getattr(run.trainer, "save_model", None)
+    if save_model is not None:
+        save_model(str(staging))
+    elif distributed.is_main():
+        save_pretrained(run.model, run.tokenizer, staging)
+    distributed.barrier()
+    if not distributed.is_main():
+        return
+    try:
+        if save_model is not None:
+            run.tokenizer.save_pretrained(staging)  # the run's, chat template included
+            (staging / "training_args.bin").unlink(missing_ok=True)  # a pickle; config.yaml says it
+        write_run_card(run, staging)
+        for item in staging.iterdir():
+            target = out / item.name
+            if target.is_dir():
+                shutil.rmtree(target)
+            os.replace(item, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    summary = {
+        "status": "complete",
+        "plugin": run.method.name,
+        "adapter": run.adapter.name if run.adapter else None,
+        "seconds": round(time.time() - run._started, 2),
+        **run.extra,
+    }
+    write_atomic(out / COMPLETE_MARKER, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+
+
+def _check_trainer_options(config: ResolvedConfig, method: Method, registry: Registry) -> None:
+    """Build the trainer's config once before any model loads: a value it rejects
+    (``--set eval_strategy=sometimes``) fails now, in one line, not after loading."""
+    from ruadapt.config import load_trainer_config
+
+    cls = load_trainer_config(method.trainer_config or "")
+    probe = Run(config=config, method=method, registry=registry, output_dir=Path("probe"))
+    try:
+        cls(**probe.training_arguments())
+    except (TypeError, ValueError) as exc:
+        keys = ", ".join(sorted(config.trainer))
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise UserError(f"{cls.__name__} rejects the options ({keys}): {message}") from None
+
+
+# ---- what a method's train(run, config) gets, and the helpers -----------------------------
 
 
 def is_complete(directory: str | Path) -> bool:
@@ -55,9 +264,11 @@ def latest_checkpoint(directory: str | Path) -> Path | None:
 class Run:
     """What a method's ``train(run, config)`` works with.
 
-    ``model``/``tokenizer``/``dataset`` load lazily on first use, converted to the method's
-    data kind, with the adapter (``--adapter``) already applied to ``model``. Methods log
-    through ``log()`` or pass ``callback()`` to a transformers/TRL trainer.
+    The runner has loaded and checked the data (``dataset``, ``eval_dataset``, converted to
+    the method's data kind) before ``train`` is called; ``model`` and ``tokenizer`` load on
+    first use, with the adapter (``--adapter``) already applied to ``model``, so a method
+    decides when the model loads. Methods log through ``log()`` or pass ``callback()`` to a
+    transformers/TRL trainer.
     """
 
     config: ResolvedConfig
@@ -149,12 +360,14 @@ class Run:
         print(f"trainable parameters: {trainable:,} of {total:,} ({100 * trainable / total:.2f}%)")
         return model
 
-    def _load_data(self):
+    def load_data(self):
+        """``(train, held_out)``: the data read, validated and converted to the method's data
+        kind (``ruadapt/data/load.py``); the runner calls this before ``train``."""
         if self._data is None:
             from ruadapt.data import load_for_method
 
             if not self.options.data:
-                raise UserError(f"no data given: pass --data for plugin {self.method.name!r}")
+                raise UserError(f"no data given: pass --data for method {self.method.name!r}")
             self._data = load_for_method(
                 self.options.data,
                 self.method.data_kind,
@@ -170,12 +383,12 @@ class Run:
     @property
     def dataset(self):
         """The training split, converted to the method's data kind (a ``datasets.Dataset``)."""
-        return self._load_data()[0]
+        return self.load_data()[0]
 
     @property
     def eval_dataset(self):
         """The held-out split (``eval_split`` > 0), or None."""
-        return self._load_data()[1]
+        return self.load_data()[1]
 
     # ---- logging -----------------------------------------------------------------------
     def log(self, metrics: dict[str, Any], step: int) -> None:
@@ -272,76 +485,6 @@ class Interrupted(UserError):
         self.resumable = resumable
 
 
-def run_method(config: ResolvedConfig, registry: Registry) -> Path:
-    """Run ``config.plugin`` end to end and return the completed output directory."""
-    from contextlib import ExitStack
-
-    from ruadapt import distributed, outputs, resume
-    from ruadapt.hardware import check_run_options
-
-    method = registry.method(config.plugin)
-    adapter = registry.adapter(config.run.adapter) if config.run.adapter else None
-    if not config.run.output:
-        raise UserError("no output directory: pass --output DIR")
-    out = Path(config.run.output).expanduser()
-    outputs.check_inputs(out, {"--model": config.run.model, "--data": config.run.data})
-    prepare_output(out, overwrite=config.run.overwrite, resume=config.run.resume)
-    check_run_options(config.run)
-    if method.trainer_config:
-        _check_trainer_options(config, method, registry)
-    if config.run.push_to_hub:
-        from ruadapt.hub import check_can_push
-
-        check_can_push()
-
-    distributed.setup()
-    old = None
-    existed = out.exists()
-    fresh = not (out.is_dir() and any(out.iterdir()))  # a failure undoes what it began
-    with ExitStack() as held:
-        if distributed.is_main():
-            held.enter_context(outputs.output_lock(out))
-            outputs.clean_stale(out)
-            old = _start_output(config, out)
-        distributed.barrier()
-        if distributed.world_size() > 1:
-            print(f"[rank {distributed.rank()}/{distributed.world_size()}] training {method.name}")
-        run = Run(config=config, method=method, registry=registry, output_dir=out, adapter=adapter)
-
-        _seed(config.run.seed)
-        from ruadapt.reporting import tracker_environment
-
-        try:
-            with tracker_environment(out):
-                method.train(run, config.method)
-            distributed.barrier()
-            run.extra["world_size"] = distributed.world_size()
-            finalize(run)  # every rank: a sharded model is gathered collectively
-        except BaseException as exc:
-            resumable = latest_checkpoint(out) is not None
-            if distributed.is_main() and not resumable:
-                resume.restore(old, out, fresh=fresh, existed=existed)
-            if isinstance(exc, KeyboardInterrupt):
-                if resumable:
-                    raise Interrupted(
-                        "interrupted; to continue, rerun the same command with --resume", True
-                    ) from None
-                raise Interrupted(
-                    "interrupted before the first checkpoint (set save_steps to make "
-                    "runs resumable); nothing was kept, rerun the command to start again",
-                    False,
-                ) from None
-            raise
-        if distributed.is_main():
-            resume.drop(old)
-        distributed.barrier()
-    if config.run.push_to_hub and distributed.is_main():  # the output is complete and unlocked
-        from ruadapt.hub import push_output
-
-        push_output(out, config.run.hub_model_id, private=config.run.hub_private_repo)
-    return out
-
-
 def _start_output(config: ResolvedConfig, out: Path) -> Path | None:
     """Check the output, move an old one aside for --overwrite, write config.yaml and metrics.
 
@@ -367,73 +510,6 @@ def _start_output(config: ResolvedConfig, out: Path) -> Path | None:
     return old
 
 
-STAGING = ".saving"
-
-
-def finalize(run: Run) -> None:
-    """Save the model and tokenizer atomically with a model card, then mark the output complete.
-
-    Called on every rank. With a trainer (``run.trainer``) the save goes through
-    ``trainer.save_model``, which gathers FSDP/ZeRO-3 shards collectively and writes on the
-    main process only; without one the main process saves ``run.model`` itself.
-    """
-    from ruadapt import distributed
-    from ruadapt.model_card import write_run_card
-    from ruadapt.models import save_pretrained
-    from ruadapt.resume import check_finite_model
-
-    check_finite_model(run.model)
-    out = run.output_dir
-    staging = out / STAGING  # one name every rank agrees on
-    if distributed.is_main():
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir()
-    distributed.barrier()
-    save_model = getattr(run.trainer, "save_model", None)
-    if save_model is not None:
-        save_model(str(staging))
-    elif distributed.is_main():
-        save_pretrained(run.model, run.tokenizer, staging)
-    distributed.barrier()
-    if not distributed.is_main():
-        return
-    try:
-        if save_model is not None:
-            run.tokenizer.save_pretrained(staging)  # the run's, chat template included
-            (staging / "training_args.bin").unlink(missing_ok=True)  # a pickle; config.yaml says it
-        write_run_card(run, staging)
-        for item in staging.iterdir():
-            target = out / item.name
-            if target.is_dir():
-                shutil.rmtree(target)
-            os.replace(item, target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    summary = {
-        "status": "complete",
-        "plugin": run.method.name,
-        "adapter": run.adapter.name if run.adapter else None,
-        "seconds": round(time.time() - run._started, 2),
-        **run.extra,
-    }
-    write_atomic(out / COMPLETE_MARKER, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
-
-
-def _check_trainer_options(config: ResolvedConfig, method: Method, registry: Registry) -> None:
-    """Build the trainer's config once before any model loads: a value it rejects
-    (``--set eval_strategy=sometimes``) fails now, in one line, not after loading."""
-    from ruadapt.config import load_trainer_config
-
-    cls = load_trainer_config(method.trainer_config or "")
-    probe = Run(config=config, method=method, registry=registry, output_dir=Path("probe"))
-    try:
-        cls(**probe.training_arguments())
-    except (TypeError, ValueError) as exc:
-        keys = ", ".join(sorted(config.trainer))
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise UserError(f"{cls.__name__} rejects the options ({keys}): {message}") from None
-
-
 def _seed(seed: int) -> None:
     import random
 
@@ -443,49 +519,3 @@ def _seed(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
-
-
-def configure(
-    plugin: str,
-    registry: Registry,
-    *,
-    config_file: str | Path | None = None,
-    sets: list[str] | dict[str, Any] | None = None,
-    **flags: Any,
-) -> ResolvedConfig:
-    """Resolve the full config of ``plugin`` from a recipe file, ``--set`` pairs and flags."""
-    from ruadapt.config import load_yaml, parse_set, resolve
-
-    yaml_values = load_yaml(config_file) if config_file else {}
-    if yaml_values.get("plugin") not in (None, plugin):
-        raise UserError(
-            f"{config_file}: recipe is for plugin {yaml_values['plugin']!r}, not {plugin!r}"
-        )
-    set_values = parse_set(sets) if isinstance(sets, list) else dict(sets or {})
-    method = registry.method(plugin)
-    adapter_name = (
-        flags.get("adapter")
-        or set_values.get("adapter")
-        or yaml_values.get("adapter")
-        or method.run_defaults.get("adapter")
-    )
-    adapter = registry.adapter(adapter_name) if adapter_name else None
-    return resolve(
-        plugin,
-        method.config,
-        trainer_config=method.trainer_config,
-        run_defaults=method.run_defaults,
-        adapter_config=adapter.config if adapter else None,
-        yaml_values=yaml_values,
-        set_values=set_values,
-        flags=flags,
-        source=str(config_file) if config_file else "option",
-    )
-
-
-def run(plugin: str, registry: Registry | None = None, **kwargs: Any) -> Path:
-    """Library entry point of ``ruadapt run``: configure, then run; returns the output dir."""
-    from ruadapt.registry import get_registry
-
-    registry = registry or get_registry()
-    return run_method(configure(plugin, registry, **kwargs), registry)

@@ -59,7 +59,7 @@ def supported_range(version: str) -> str:
 
 def placeholders(name: str) -> dict[str, str]:
     """The values the templates are filled with, derived from the method name."""
-    from ruadapt import __version__
+    from ruadapt.version import __version__
 
     parts = name.split("-")
     return {

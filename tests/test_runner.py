@@ -130,3 +130,27 @@ def test_missing_model_path_is_named(registry, tiny_data, tmp_path):
             output=str(tmp_path / "o"),
             max_steps=1,
         )
+
+
+def test_the_runner_loads_and_checks_the_data_before_train(tiny_model, tiny_data, tmp_path):
+    """Step 4 of the life of a run: a data mistake stops the run before ``train`` (and any
+    model) is reached; with good data, ``train`` gets a ``ruadapt.Run`` whose data is loaded."""
+    seen: list[tuple[bool, bool]] = []
+
+    def spy(run_: ruadapt.Run, config) -> None:
+        seen.append((isinstance(run_, ruadapt.Run), run_._data is not None and run_._model is None))
+        run_.log({"loss": 0.0}, step=1)
+
+    class SpyPlugin:
+        @ruadapt.hookimpl
+        def register_methods(self, register):
+            register(ruadapt.Method(name="spy", config=LmConfig, data_kind="text", train=spy))
+
+    registry = collect(load_plugins(entry_points=False, objects={"spy": SpyPlugin()}))
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "Привет, мир."}\n{"text": \n', encoding="utf-8")
+    with pytest.raises(UserError, match="bad.jsonl:2"):
+        run("spy", registry, model=tiny_model, data=str(bad), output=str(tmp_path / "a"))
+    assert seen == []
+    out = run("spy", registry, model=tiny_model, data=tiny_data("text"), output=str(tmp_path / "b"))
+    assert seen == [(True, True)] and is_complete(out)

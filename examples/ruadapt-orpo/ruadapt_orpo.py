@@ -90,7 +90,7 @@ def build_trainer(run: Any, config: ORPOConfig) -> Any:
     )
 
 
-def train(run: Any, config: ORPOConfig) -> None:
+def train(run: ruadapt.Run, config: ORPOConfig) -> None:
     """Train ``run.model`` with ORPO; the runner saves the result."""
     trainer = build_trainer(run, config)
     trainer.train(resume_from_checkpoint=run.resume_from)

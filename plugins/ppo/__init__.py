@@ -92,7 +92,7 @@ class PPOConfig:
                 raise ruadapt.UserError(message)
 
 
-def train(run, config: PPOConfig) -> None:
+def train(run: ruadapt.Run, config: PPOConfig) -> None:
     from ruadapt_plugins.ppo.recipe import train_ppo
 
     train_ppo(run, config)

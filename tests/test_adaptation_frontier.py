@@ -1,0 +1,43 @@
+"""benchmarks/adaptation_frontier.py: the Pareto set and the paired bootstrap it reports."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+PATH = Path(__file__).parent.parent / "benchmarks" / "adaptation_frontier.py"
+
+
+@pytest.fixture(scope="module")
+def frontier():
+    spec = importlib.util.spec_from_file_location("adaptation_frontier", PATH)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _point(name, speed, bpc):
+    return {"name": name, "ru_throughput_ratio": speed, "ru_bpc_ratio": {"ratio": bpc}}
+
+
+def test_pareto_keeps_only_unbeaten_points(frontier):
+    points = [
+        _point("fast-bad", 2.0, 1.4),
+        _point("slow-good", 1.0, 1.0),
+        _point("dominated", 1.5, 1.5),  # fast-bad is faster and better
+        _point("middle", 1.6, 1.2),
+        _point("tie", 2.0, 1.4),  # equal to fast-bad: neither beats the other
+    ]
+    assert frontier.pareto(points) == ["fast-bad", "slow-good", "middle", "tie"]
+
+
+def test_paired_ratio_of_a_model_against_itself_is_one(frontier):
+    bits = [10.0, 20.0, 5.0, 7.5]
+    same = frontier.paired_ratio(bits, bits)
+    assert same == {"ratio": 1.0, "low": 1.0, "high": 1.0}
+    worse = frontier.paired_ratio([b * 1.1 + i for i, b in enumerate(bits)], bits)
+    assert worse["low"] <= worse["ratio"] <= worse["high"]
+    assert worse["ratio"] == pytest.approx(sum(b * 1.1 + i for i, b in enumerate(bits)) / 42.5)
+    assert worse["low"] > 1.0
