@@ -11,8 +11,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-import ruadapt
 from ruadapt.outputs import write_atomic
+from ruadapt.version import __version__
 
 CARD = "README.md"
 
@@ -82,16 +82,13 @@ def write_run_card(run: Any, folder: Path) -> Path:
         pipeline="text-classification" if reward else "text-generation",
     )
     command = f"ruadapt run --plugin {method.name}" + (f" --adapter {adapter}" if adapter else "")
-    intro = (
-        f"Trained with ruadapt {ruadapt.__version__} "
-        f"(`{command}`): {method.summary or method.name}."
-    )
+    intro = f"Trained with ruadapt {__version__} (`{command}`): {method.summary or method.name}."
     facts = [
         ("method", f"`{method.name}`"),
         ("base model", f"`{o.model}`"),
         ("data", f"`{o.data}`" + (f" (format `{o.format}`)" if o.format else "")),
         ("adapter", f"`{adapter}`" if adapter else "none (all weights trained)"),
-        ("ruadapt", ruadapt.__version__),
+        ("ruadapt", __version__),
     ]
     final = {**(run.extra.get("final_metrics") or {}), **(run.extra.get("eval_metrics") or {})}
     sections = [
@@ -123,8 +120,8 @@ def write_card(
     ``name`` is the folder's final name when ``folder`` is a staging folder."""
     folder = Path(folder)
     meta = _metadata(base_model, data, tags or [], "transformers", "text-generation")
-    intro = f"Made with ruadapt {ruadapt.__version__}: {what}"
-    rows = {"base model": f"`{base_model}`", **(facts or {}), "ruadapt": ruadapt.__version__}
+    intro = f"Made with ruadapt {__version__}: {what}"
+    rows = {"base model": f"`{base_model}`", **(facts or {}), "ruadapt": __version__}
     sections = [
         ("Provenance", "\n".join(f"- **{k}**: {v}" for k, v in rows.items())),
         ("Use", _load_snippet(name or folder.name, adapter=False, reward=False)),
@@ -146,6 +143,6 @@ def add_metadata(
     card = Path(card)
     meta = _metadata(base_model, data, tags or [], "transformers", "text-generation")
     body = card.read_text(encoding="utf-8") if card.is_file() else ""
-    made = f"Made with ruadapt {ruadapt.__version__} (`{command}`) from `{base_model}`.\n\n"
+    made = f"Made with ruadapt {__version__} (`{command}`) from `{base_model}`.\n\n"
     write_atomic(card, f"---\n{meta.to_yaml()}\n---\n\n{made}{body}")
     return card
