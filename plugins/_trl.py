@@ -10,6 +10,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+import ruadapt
+
 
 def note(message: str) -> None:
     """A one-line notice for the user (stderr, like the data layer's notes)."""
@@ -25,7 +27,10 @@ def trl_args(config_cls: type, run: Any, **method_args: Any) -> Any:
     kwargs = run.training_arguments()
     kwargs["max_length"] = run.options.max_length
     kwargs.update(method_args)
-    return config_cls(**kwargs)
+    try:
+        return config_cls(**kwargs)
+    except (TypeError, ValueError) as exc:  # a --set value the trainer rejects
+        raise ruadapt.UserError(f"{config_cls.__name__}: {exc}".splitlines()[0]) from None
 
 
 def chat_model(run: Any) -> Any:
@@ -73,6 +78,10 @@ def fit(run: Any, trainer: Any) -> None:
     """
     trainer.train(resume_from_checkpoint=run.resume_from)
     run.model = trainer.model
+    run.trainer = trainer  # the runner saves through trainer.save_model
     history = [h for h in trainer.state.log_history if "loss" in h]
     if history:
         run.extra["final_metrics"] = {k: v for k, v in history[-1].items() if k != "step"}
+    evals = [h for h in trainer.state.log_history if "eval_loss" in h]
+    if evals:
+        run.extra["eval_metrics"] = {k: v for k, v in evals[-1].items() if k != "step"}

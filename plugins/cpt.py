@@ -143,6 +143,7 @@ def train(run: ruadapt.Run, config: CPTConfig) -> None:
     )
     trainer.train(resume_from_checkpoint=run.resume_from)
     run.model = trainer.model
+    run.trainer = trainer
     if texts:
         after = measure_bpc(run, texts)
         run.extra["bits_per_char"] = {"before": before, "after": after}
@@ -169,6 +170,7 @@ def register_methods(register):
             data_kind="text",
             train=train,
             summary="continued pretraining on raw text (embeddings only after extension)",
+            trainer_config="trl:SFTConfig",
             run_defaults={"data": "ru-corpus", "learning_rate": 1e-3, "max_length": 256},
         )
     )

@@ -97,6 +97,7 @@ def register_methods(register):
             train=train,
             summary="direct preference optimisation against a frozen reference",
             reference_model=True,
+            trainer_config="trl:DPOConfig",
             run_defaults={"data": "ru-prefs", "learning_rate": 5e-5},
         )
     )

@@ -131,6 +131,7 @@ def register_methods(register):
             train=train,
             summary="KTO on unpaired desirable/undesirable answers (pairs are split)",
             reference_model=True,
+            trainer_config="trl:KTOConfig",
             run_defaults={"data": "ru-kto", "learning_rate": 5e-5},
         )
     )

@@ -143,6 +143,7 @@ def register_methods(register):
             data_kind="chat",
             train=sft.train,
             summary="SFT with a LoRA adapter (merge with `ruadapt merge`)",
+            trainer_config="trl:SFTConfig",
             run_defaults={"adapter": "lora", "data": "ru-sft", "learning_rate": 2e-3},
         )
     )

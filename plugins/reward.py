@@ -189,7 +189,7 @@ def train_reward_model(
         dataset = dataset.map(lambda _: {"margin": config.margin})
     overrides: dict[str, Any] = {}
     if round_dir is not None:
-        overrides = {"output_dir": round_dir, "save_strategy": "no"}
+        overrides = {"output_dir": round_dir, "save_strategy": "no", "eval_strategy": "no"}
         if max_steps is not None:
             overrides["max_steps"] = max_steps
     args = trl_args(
@@ -202,6 +202,7 @@ def train_reward_model(
         model=model,
         args=args,
         train_dataset=dataset,
+        eval_dataset=run.eval_dataset if round_dir is None else None,
         processing_class=tokenizer or run.tokenizer,
         callbacks=[run.callback()] if round_dir is None else [],
     )
@@ -211,6 +212,8 @@ def train_reward_model(
         key = "reward_final_metrics" if round_dir is None else "reward_round_metrics"
         run.extra[key] = {k: v for k, v in history[-1].items() if k != "step"}
     run.extra.setdefault("reward_steps", trainer.state.global_step)
+    if round_dir is None:
+        run.trainer = trainer  # the runner saves through trainer.save_model
     return trainer.model
 
 
@@ -320,6 +323,7 @@ def register_methods(register):
             data_kind="preference",
             train=train,
             summary="reward model (scalar head) trained with Bradley-Terry; pairwise accuracy",
+            trainer_config="trl:RewardConfig",
             run_defaults={"data": "ru-prefs", "learning_rate": 1e-4, "eval_split": 0.1},
         )
     )

@@ -123,6 +123,7 @@ def register_methods(register):
             data_kind="chat",
             train=train,
             summary="supervised fine-tuning, loss on assistant tokens only",
+            trainer_config="trl:SFTConfig",
             run_defaults={"data": "ru-sft", "learning_rate": 5e-4},
         )
     )

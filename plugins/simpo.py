@@ -93,6 +93,7 @@ def register_methods(register):
             data_kind="preference",
             train=train,
             summary="SimPO: length-normalised preference optimisation, no reference model",
+            trainer_config="trl.experimental.cpo:CPOConfig",
             run_defaults={"data": "ru-prefs", "learning_rate": 5e-5},
         )
     )

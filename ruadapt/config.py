@@ -3,12 +3,19 @@
 Merge order, later wins: dataclass defaults < the method's ``run_defaults`` < YAML recipe
 (``--config``) < ``--set key=value`` < explicit CLI flags. Keys live in one flat namespace;
 an unknown key fails with a "did you mean" suggestion before any model loads.
+
+A method that trains through a transformers/TRL trainer names its config class
+(``Method.trainer_config``, e.g. ``trl:DPOConfig``): any field of that class is accepted too
+(``--set optim=adamw_torch_fused``) and passed to the trainer as given. TRL's long names of
+options ruadapt already has (``per_device_train_batch_size``) are aliases of ruadapt's.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import difflib
+import enum
+import importlib
 import math
 import types
 import typing
@@ -61,7 +68,15 @@ class RunConfig:
         10, "log metrics every N steps (1: the first line is the initial loss)"
     )
     save_steps: int = opt(0, "checkpoint every N steps for --resume (0: no checkpoints)")
-    report_to: str = opt("none", "also log to: none, tensorboard, wandb")
+    report_to: list[str] = opt(
+        [], "also log to (a list): tensorboard, wandb, mlflow, ...; logs go to OUTPUT/logs"
+    )
+    run_name: str | None = opt(None, "name of the run in trackers (default: the output's name)")
+    push_to_hub: bool = opt(False, "publish the finished output to the hub (hub_model_id)")
+    hub_model_id: str | None = opt(
+        None, "hub repository to publish to, `user/name` (default: the output's name)"
+    )
+    hub_private_repo: bool | None = opt(None, "create the hub repository private")
     bf16: bool = opt(False, "bfloat16 mixed precision (needs hardware support)")
     fp16: bool = opt(False, "float16 mixed precision (needs a GPU)")
     gradient_checkpointing: bool = opt(False, "trade compute for memory")
@@ -73,6 +88,7 @@ class RunConfig:
     overwrite: bool = opt(False, "replace an existing output directory")
 
     def __post_init__(self) -> None:
+        self.report_to = [r for r in self.report_to if r not in ("none", "")]
         checks = [
             (self.learning_rate > 0, "learning_rate must be > 0"),
             (self.batch_size >= 1, "batch_size must be >= 1"),
@@ -107,29 +123,29 @@ def _check_scheduler(name: str) -> None:
         raise UserError(f"lr_scheduler {name!r} is not a schedule{hint}")
 
 
-# report_to value -> the package it needs
-_TRACKERS = {
-    "tensorboard": "tensorboard",
-    "wandb": "wandb",
-    "mlflow": "mlflow",
-    "trackio": "trackio",
-}
+#: report_to names whose pip package is not the name itself
+_TRACKER_PACKAGES = {"tensorboard": "tensorboard (pip install 'ruadapt[tensorboard]')"}
 
 
-def _check_report_to(value: str) -> None:
-    import importlib.util
+def _check_report_to(names: list[str]) -> None:
+    """``report_to``: transformers' integration names (the list TRL trainers and accelerate
+    accept), each installed; one line naming the bad one, before any model loads."""
+    if not names:
+        return
+    from transformers.integrations import integration_utils as iu
 
-    for name in [v.strip() for v in value.split(",") if v.strip() and v.strip() != "none"]:
-        if name not in _TRACKERS:
-            raise UserError(f"report_to {name!r}: one of none, {', '.join(_TRACKERS)}")
-        package = _TRACKERS[name]
-        found = importlib.util.find_spec(package) or (
-            name == "tensorboard" and importlib.util.find_spec("tensorboardX")
-        )
-        if not found:
+    known = sorted(iu.INTEGRATION_TO_CALLBACK)
+    for name in names:
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
             raise UserError(
-                f"report_to {name!r} needs the {package} package: pip install {package}"
+                f"report_to {name!r} is not a known integration{hint} (one of: {', '.join(known)})"
             )
+        probe = getattr(iu, f"is_{name}_available", None)
+        if probe is not None and not probe():
+            package = _TRACKER_PACKAGES.get(name, name)
+            raise UserError(f"report_to {name!r}: the {package} package is not installed")
 
 
 @dataclass
@@ -140,6 +156,7 @@ class ResolvedConfig:
     run: RunConfig
     method: Any
     adapter: Any | None = None
+    trainer: dict[str, Any] = field(default_factory=dict)  # fields of Method.trainer_config
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"plugin": self.plugin}
@@ -147,15 +164,47 @@ class ResolvedConfig:
         out.update(dataclasses.asdict(self.method))
         if self.adapter is not None:
             out.update(dataclasses.asdict(self.adapter))
+        out.update(self.trainer)
         return out
 
     def to_yaml(self) -> str:
         return yaml.safe_dump(self.to_dict(), sort_keys=False, allow_unicode=True)
 
 
+#: TRL/transformers names of options ruadapt already has: the same option, one value.
+TRAINER_ALIASES = {
+    "per_device_train_batch_size": "batch_size",
+    "num_train_epochs": "epochs",
+    "lr_scheduler_type": "lr_scheduler",
+    "activation_checkpointing": "gradient_checkpointing",
+}
+
+#: Trainer fields ruadapt sets itself, with what to use instead.
+_RESERVED = {
+    "output_dir": "use --output (checkpoints go to OUTPUT/checkpoints)",
+    "hub_token": "secrets come from the environment only: set HF_TOKEN",
+    "hub_strategy": "ruadapt publishes the finished output once (--push-to-hub REPO)",
+    "hub_always_push": "ruadapt publishes the finished output once (--push-to-hub REPO)",
+    "hub_revision": "ruadapt publishes the finished output to the main branch",
+    "resume_from_checkpoint": "use --resume (the latest complete checkpoint)",
+}
+
+
+def load_trainer_config(spec: str) -> type:
+    """The trainer config class named ``module:Class`` (imported on demand: TRL is heavy)."""
+    module, _, name = spec.partition(":")
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError) as exc:
+        raise UserError(f"trainer config {spec!r} cannot be imported: {exc}") from None
+
+
 def fields_of(cls: type) -> dict[str, tuple[Any, Any, str]]:
     """``{name: (type, default, help)}`` of a config dataclass."""
-    hints = typing.get_type_hints(cls)
+    try:
+        hints = typing.get_type_hints(cls)
+    except (NameError, TypeError):  # a forward reference we cannot resolve: the raw types
+        hints = {f.name: f.type for f in dataclasses.fields(cls)}
     out = {}
     for f in dataclasses.fields(cls):
         if f.default is not dataclasses.MISSING:
@@ -180,7 +229,9 @@ def coerce(key: str, value: Any, tp: Any) -> Any:
         if empty and type(None) in args:
             return None
         inner = [a for a in args if a is not type(None)]
-        return coerce(key, value, inner[0]) if len(inner) == 1 else value
+        return coerce(key, value, inner[0]) if len(inner) == 1 else _coerce_any(key, value, inner)
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        return _coerce_any(key, value, [tp])
     if isinstance(value, str) and tp is not str:
         value = yaml.safe_load(value) if value.strip() else value
     try:
@@ -207,6 +258,27 @@ def coerce(key: str, value: Any, tp: Any) -> Any:
     except (TypeError, ValueError):
         name = _TYPE_WORDS.get(tp) or getattr(tp, "__name__", str(tp))
         raise UserError(f"option {key!r}: expected {name}, got {value!r}") from None
+    return value
+
+
+def _coerce_any(key: str, value: Any, choices: list[Any]) -> Any:
+    """A value for a field of several possible types (TRL's ``float | None``, ``Enum | str``)."""
+    enums = [c for c in choices if isinstance(c, type) and issubclass(c, enum.Enum)]
+    if isinstance(value, str):
+        parsed = yaml.safe_load(value) if value.strip() else value
+        for tp in (bool, int, float, list, dict):
+            if tp in choices or any(typing.get_origin(c) is tp for c in choices):
+                if isinstance(parsed, tp) and not (tp is int and isinstance(parsed, bool)):
+                    return parsed
+                if tp is float and isinstance(parsed, int) and not isinstance(parsed, bool):
+                    return float(parsed)
+        for e in enums:  # ``Enum | str`` in transformers means "a value of the enum, as text"
+            known = [str(m.value) for m in e]
+            if value in known:
+                return value
+            close = difflib.get_close_matches(value, known, n=1, cutoff=0.5)
+            hint = f"did you mean {close[0]!r}?" if close else f"one of {', '.join(known[:8])}, ..."
+            raise UserError(f"option {key!r}: {value!r} is not a valid {e.__name__}; {hint}")
     return value
 
 
@@ -247,8 +319,13 @@ def resolve(
     set_values: dict[str, Any] | None = None,
     flags: dict[str, Any] | None = None,
     source: str = "option",
+    trainer_config: str | type | None = None,
 ) -> ResolvedConfig:
-    """Merge all layers into typed dataclasses; unknown keys fail with a suggestion."""
+    """Merge all layers into typed dataclasses; unknown keys fail with a suggestion.
+
+    ``trainer_config`` (a class or ``module:Class``) is imported only when a key is not one of
+    ruadapt's, so the common case does not pay for importing TRL.
+    """
     tables = {"run": fields_of(RunConfig), "method": fields_of(method_config)}
     if adapter_config is not None:
         tables["adapter"] = fields_of(adapter_config)
@@ -256,6 +333,15 @@ def resolve(
     for part, fields_ in tables.items():
         for name in fields_:
             owner.setdefault(name, part)
+
+    def add_trainer_table() -> None:
+        cls = trainer_config
+        if isinstance(cls, str):
+            cls = load_trainer_config(cls)
+        tables["trainer"] = fields_of(cls)
+        values["trainer"] = {}
+        for name in tables["trainer"]:
+            owner.setdefault(name, "trainer")
 
     values: dict[str, dict[str, Any]] = {part: {} for part in tables}
     layers = [
@@ -266,6 +352,11 @@ def resolve(
     ]
     for layer, mapping in layers:
         for key, value in mapping.items():
+            key = TRAINER_ALIASES.get(key, key)
+            if key not in owner and trainer_config is not None and "trainer" not in tables:
+                add_trainer_table()
+            if key in _RESERVED and owner.get(key) == "trainer":
+                raise UserError(f"{layer} key {key!r} is set by ruadapt: {_RESERVED[key]}")
             part = owner.get(key)
             if part is None:
                 close = difflib.get_close_matches(key, owner, n=1, cutoff=0.6)
@@ -284,7 +375,9 @@ def resolve(
         raise
     except (TypeError, ValueError) as exc:
         raise UserError(f"invalid option for {plugin!r}: {exc}") from None
-    return ResolvedConfig(plugin=plugin, run=run, method=method, adapter=adapter)
+    return ResolvedConfig(
+        plugin=plugin, run=run, method=method, adapter=adapter, trainer=values.get("trainer", {})
+    )
 
 
 def describe(cls: type) -> list[tuple[str, str, str, str]]:

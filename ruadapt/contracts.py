@@ -30,6 +30,11 @@ class Method:
     checked by the runner before ``train`` is called) and leaves the result in ``run.model``
     (the runner saves it); it logs through ``run.log`` or ``run.callback()``.
     ``run_defaults`` overrides common run options (e.g. ``{"learning_rate": 5e-6}``).
+    ``trainer_config`` (``"module:Class"``, e.g. ``"trl:DPOConfig"``) names the trainer's
+    config dataclass: every field of it becomes a valid ``--set`` key, handed to the trainer
+    through ``run.training_arguments()``. A method that is trained through a transformers
+    ``Trainer`` should also set ``run.trainer`` so the final save goes through
+    ``trainer.save_model`` (FSDP/ZeRO-3 gather the weights there).
     ``reference_model`` says the method keeps a frozen reference (``run.reference_model()``),
     about one more model in memory; ``--help-config`` shows it.
     """
@@ -41,6 +46,7 @@ class Method:
     summary: str = ""
     reference_model: bool = False
     run_defaults: dict[str, Any] = field(default_factory=dict)
+    trainer_config: str | None = None
 
     def __post_init__(self) -> None:
         if self.data_kind not in DATA_KINDS:

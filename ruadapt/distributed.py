@@ -33,6 +33,27 @@ def setup() -> None:
         from accelerate import PartialState
 
         PartialState()
+        _note_cpu_fallback()
+
+
+def _note_cpu_fallback() -> None:
+    """Without GPUs accelerate runs an FSDP config as plain DDP (say so), and DeepSpeed hung
+    after loading the model in our trial (refuse it, naming the config's setting)."""
+    import torch
+
+    if torch.cuda.is_available():
+        return
+    if os.environ.get("ACCELERATE_USE_DEEPSPEED", "").lower() == "true":
+        raise UserError(
+            "DeepSpeed needs CUDA GPUs here (the accelerate config says distributed_type: "
+            "DEEPSPEED); on CPU use examples/accelerate/ddp.yaml or --num-processes alone"
+        )
+    if os.environ.get("ACCELERATE_USE_FSDP", "").lower() == "true" and is_main():
+        print(
+            "note: FSDP needs GPUs in accelerate; on CPU this run is plain data parallel "
+            "(DDP, gloo): every process holds the whole model",
+            file=sys.stderr,
+        )
 
 
 def barrier() -> None:

@@ -6,6 +6,7 @@ class UserError(Exception):
 
 
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+GENERIC = "it is not UTF-8 text"
 
 
 def encoding_hint(data: bytes, path: object = None) -> str:
@@ -19,15 +20,15 @@ def encoding_hint(data: bytes, path: object = None) -> str:
     try:
         text = data.decode("cp1251")
     except UnicodeDecodeError:
-        return "it is not UTF-8 text"
+        return GENERIC
     letters = [c for c in text if c.isalpha()]
     cyrillic = sum("\u0400" <= c <= "\u04ff" for c in letters)
-    if letters and cyrillic >= len(letters) / 3:
+    if cyrillic >= 3 and cyrillic >= len(letters) / 2:
         return (
             "it looks like cp1251 (Windows Cyrillic); convert it: "
             f"iconv -f cp1251 -t utf-8 {name} > {name}.utf8"
         )
-    return "it is not UTF-8 text"
+    return GENERIC
 
 
 def read_text(path: object, what: str = "file") -> str:

@@ -31,7 +31,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,6 +87,7 @@ def configure(
     return resolve(
         method,
         record.config,
+        trainer_config=record.trainer_config,
         run_defaults=record.run_defaults,
         adapter_config=adapter.config if adapter else None,
         yaml_values=yaml_values,
@@ -112,6 +112,12 @@ def run_method(config: ResolvedConfig, registry: Registry) -> Path:
     outputs.check_inputs(out, {"--model": config.run.model, "--data": config.run.data})
     prepare_output(out, overwrite=config.run.overwrite, resume=config.run.resume)
     check_run_options(config.run)
+    if method.trainer_config:
+        _check_trainer_options(config, method, registry)
+    if config.run.push_to_hub:
+        from ruadapt.hub import check_can_push
+
+        check_can_push()
 
     distributed.setup()
     old = None
@@ -129,12 +135,14 @@ def run_method(config: ResolvedConfig, registry: Registry) -> Path:
 
         run.load_data()  # step 4: a data mistake fails here, before any model loads
         _seed(config.run.seed)
+        from ruadapt.reporting import tracker_environment
+
         try:
-            method.train(run, config.method)
+            with tracker_environment(out):
+                method.train(run, config.method)
             distributed.barrier()
-            if distributed.is_main():
-                run.extra["world_size"] = distributed.world_size()
-                finalize(run)
+            run.extra["world_size"] = distributed.world_size()
+            finalize(run)  # every rank: a sharded model is gathered collectively
         except BaseException as exc:
             resumable = latest_checkpoint(out) is not None
             if distributed.is_main() and not resumable:
@@ -153,19 +161,48 @@ def run_method(config: ResolvedConfig, registry: Registry) -> Path:
         if distributed.is_main():
             resume.drop(old)
         distributed.barrier()
+    if config.run.push_to_hub and distributed.is_main():  # the output is complete and unlocked
+        from ruadapt.hub import push_output
+
+        push_output(out, config.run.hub_model_id, private=config.run.hub_private_repo)
     return out
 
 
+STAGING = ".saving"
+
+
 def finalize(run: Run) -> None:
-    """Step 6: save the model and tokenizer atomically, then mark the output complete."""
+    """Step 6: save model and tokenizer atomically with a model card, then mark the output done.
+
+    Called on every rank. With a trainer (``run.trainer``) the save goes through
+    ``trainer.save_model``, which gathers FSDP/ZeRO-3 shards collectively and writes on the
+    main process only; without one the main process saves ``run.model`` itself.
+    """
+    from ruadapt import distributed
+    from ruadapt.model_card import write_run_card
     from ruadapt.models import save_pretrained
     from ruadapt.resume import check_finite_model
 
     check_finite_model(run.model)
     out = run.output_dir
-    staging = Path(tempfile.mkdtemp(prefix=".saving-", dir=out))
-    try:
+    staging = out / STAGING  # one name every rank agrees on
+    if distributed.is_main():
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir()
+    distributed.barrier()
+    save_model = getattr(run.trainer, "save_model", None)
+    if save_model is not None:
+        save_model(str(staging))
+    elif distributed.is_main():
         save_pretrained(run.model, run.tokenizer, staging)
+    distributed.barrier()
+    if not distributed.is_main():
+        return
+    try:
+        if save_model is not None:
+            run.tokenizer.save_pretrained(staging)  # the run's, chat template included
+            (staging / "training_args.bin").unlink(missing_ok=True)  # a pickle; config.yaml says it
+        write_run_card(run, staging)
         for item in staging.iterdir():
             target = out / item.name
             if target.is_dir():
@@ -181,6 +218,21 @@ def finalize(run: Run) -> None:
         **run.extra,
     }
     write_atomic(out / COMPLETE_MARKER, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+
+
+def _check_trainer_options(config: ResolvedConfig, method: Method, registry: Registry) -> None:
+    """Build the trainer's config once before any model loads: a value it rejects
+    (``--set eval_strategy=sometimes``) fails now, in one line, not after loading."""
+    from ruadapt.config import load_trainer_config
+
+    cls = load_trainer_config(method.trainer_config or "")
+    probe = Run(config=config, method=method, registry=registry, output_dir=Path("probe"))
+    try:
+        cls(**probe.training_arguments())
+    except (TypeError, ValueError) as exc:
+        keys = ", ".join(sorted(config.trainer))
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise UserError(f"{cls.__name__} rejects the options ({keys}): {message}") from None
 
 
 # ---- what a method's train(run, config) gets, and the helpers -----------------------------
@@ -229,6 +281,9 @@ class Run:
     _data: Any = None
     _started: float = field(default_factory=time.time)
     extra: dict[str, Any] = field(default_factory=dict)  # a method's own results for run.json
+    #: the method's trainer, if it has one: the final save goes through its ``save_model``
+    #: on every rank (FSDP and ZeRO-3 gather the sharded weights there)
+    trainer: Any = None
 
     # ---- what methods read ------------------------------------------------------------
     @property
@@ -385,14 +440,25 @@ class Run:
             "save_total_limit": 2,
             "seed": o.seed,
             "data_seed": o.seed,
-            "report_to": [] if o.report_to == "none" else [o.report_to],
+            "report_to": list(o.report_to),
+            "run_name": o.run_name or self.output_dir.name,
             "bf16": o.bf16,
             "fp16": o.fp16,
             checkpointing: o.gradient_checkpointing,
             "use_cpu": not torch.cuda.is_available(),
             "remove_unused_columns": False,
             "ddp_find_unused_parameters": False,
+            **self._evaluation(),
+            **self.config.trainer,  # any field of the method's trainer config (--set)
         }
+
+    def _evaluation(self) -> dict[str, Any]:
+        """With ``eval_split`` > 0: evaluate at every checkpoint, else ten times per run."""
+        o = self.options
+        if o.eval_split <= 0:
+            return {}
+        # eval_steps below 1 is a share of the run's steps in transformers: 0.1 = ten evaluations
+        return {"eval_strategy": "steps", "eval_steps": o.save_steps or 0.1}
 
 
 def _plain(value: Any) -> Any:

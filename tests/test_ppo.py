@@ -51,7 +51,9 @@ def metrics(out):
 
 def test_ppo_writes_the_run_contract_and_resumes(tiny_model, tiny_data, tmp_path, registry):
     data, out = tiny_data("prompts"), tmp_path / "ppo"
-    sets = {**FAST, "rewards": "russian", "save_steps": 1}
+    # a constant learning rate: the run is extended from 2 to 3 steps, which moves a decaying
+    # schedule (tests/test_ppo_accelerate.py checks the schedule across a resume)
+    sets = {**FAST, "rewards": "russian", "save_steps": 1, "lr_scheduler": "constant"}
     run("ppo", registry, model=tiny_model, data=data, output=str(out), max_steps=2, sets=sets)
     assert is_complete(out) and (out / "config.yaml").is_file()
     assert list(out.glob("*.safetensors")) and not list(out.glob("*.bin"))

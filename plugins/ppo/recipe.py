@@ -76,14 +76,24 @@ def build_scorer(run: Any, config: Any, rm: RewardModelScorer | None) -> Scorer:
 
 def train_ppo(run: Any, config: Any) -> None:
     from ruadapt_plugins._trl import chat_model
+    from ruadapt_plugins.ppo.trainer import check_trackers
 
+    from ruadapt import distributed
+
+    check_trackers(run.options.report_to)  # before the model loads
+    dataset, eval_dataset = run.dataset, run.eval_dataset
     policy = chat_model(run)
     policy.config.use_cache = True
-    dataset = run.dataset
     reference = reference_for(policy)
     rm = RewardModelScorer(config.reward, run.options.max_length) if config.reward else None
     trainer = PPOTrainer(
-        run, config, policy, reference, build_scorer(run, config, rm), value_model(run, config, rm)
+        run,
+        config,
+        policy,
+        reference,
+        build_scorer(run, config, rm),
+        value_model(run, config, rm),
+        n_prompts=len(dataset),
     )
     if run.resume_from:
         trainer.load(Path(run.resume_from))
@@ -95,15 +105,16 @@ def train_ppo(run: Any, config: Any) -> None:
             continue  # finished before a resume
         if round_ > 0 and rm is not None and trainer.iteration == per_round * round_:
             retrain_reward_model(run, config, trainer, rm, dataset, round_)
-        history += trainer.train(dataset, until=end)
+        history += trainer.train(dataset, until=end, eval_dataset=eval_dataset)
+    trainer.end()
     run.model = trainer.accelerator.unwrap_model(trainer.policy)
-    if config.rounds > 1 and rm is not None:
+    run.trainer = trainer  # the runner's final save: trainer.save_model on every rank
+    if config.rounds > 1 and rm is not None and distributed.is_main():
         from ruadapt.models import save_pretrained
 
         # the reward model after the last round, beside the policy
         save_pretrained(rm.model, rm.tokenizer, run.output_dir / "reward_model")
     run.extra["ppo"] = summarize(history)
-    _save_value_head(run, trainer)
 
 
 def summarize(history: list[dict]) -> dict[str, Any]:
@@ -203,16 +214,3 @@ def comparison_data(run: Any, config: Any, trainer: PPOTrainer, prompts: Any, ro
             "pass comparisons=FILE or another labeler"
         )
     return Dataset.from_list(records)
-
-
-def _save_value_head(run: Any, trainer: PPOTrainer) -> None:
-    """Keep the value head beside the policy (``value_head.safetensors``) for inspection/reuse."""
-    from safetensors.torch import save_file
-
-    from ruadapt import distributed
-
-    if not distributed.is_main():
-        return
-    head = trainer.accelerator.unwrap_model(trainer.value_head)
-    state = {k: v.detach().cpu().contiguous() for k, v in head.state_dict().items()}
-    save_file(state, str(run.output_dir / "value_head.safetensors"))

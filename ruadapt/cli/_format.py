@@ -22,3 +22,9 @@ def print_config_help(method, adapter=None) -> None:
     rows = [(n, t, repr(defaults[n]) if n in defaults else d, h) for n, t, d, h in rows]
     typer.echo("\nRun options (RunConfig; set with flags, --set key=value or a --config YAML):")
     typer.echo(table(rows, ("option", "type", "default", "help")))
+    if method.trainer_config:
+        typer.echo(
+            f"\nAlso: every field of {method.trainer_config} (e.g. --set optim=adamw_torch_fused, "
+            "save_total_limit=2, eval_strategy=steps); TRL's long names of the options above "
+            "(per_device_train_batch_size, num_train_epochs, lr_scheduler_type) are aliases."
+        )

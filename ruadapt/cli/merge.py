@@ -22,16 +22,30 @@ def adapter_name(directory: Path) -> str:
     return str(config.get("peft_type", "lora")).lower()
 
 
-def merge_adapter(adapter: str, output: str, *, overwrite: bool = False, registry=None) -> Path:
-    """Merge the adapter saved in ``adapter`` into its base and save the result at ``output``.
+def merge_adapter(
+    adapter: str,
+    output: str,
+    *,
+    overwrite: bool = False,
+    registry=None,
+    push_to_hub: str | None = None,
+    private: bool | None = None,
+) -> Path:
+    """Merge the adapter saved in ``adapter`` into its base and save the result at ``output``
+    with a model card; ``push_to_hub`` (a repository name) then publishes it.
 
     The adapter plugin that made the directory does the merge (``Adapter.merge``); this
     function checks the paths first so no plugin can clobber an output by mistake.
     """
+    from ruadapt.model_card import write_card
     from ruadapt.models import adapter_base, is_adapter_dir
     from ruadapt.outputs import check_output, staged_folder
     from ruadapt.registry import get_registry
 
+    if push_to_hub:
+        from ruadapt.hub import check_can_push
+
+        check_can_push()  # before the work, not after it
     src = Path(adapter).expanduser()
     if not src.is_dir() or not is_adapter_dir(src):
         raise UserError(f"{src} is not an adapter directory (no adapter_config.json)")
@@ -45,6 +59,20 @@ def merge_adapter(adapter: str, output: str, *, overwrite: bool = False, registr
     )
     with staged_folder(out, "merge", checked=True) as staging:
         plugin.merge(str(src), str(staging), **kwargs)  # the plugin writes only the staging
+        write_card(
+            staging,
+            title=f"{out.name}: {src.name} merged into its base",
+            what=f"the `{plugin.name}` adapter `{src}` folded into its base model "
+            "(`ruadapt merge`).",
+            base_model=adapter_base(src),
+            tags=["merged", plugin.name],
+            facts={"adapter": f"`{src}`", "adapter type": plugin.name},
+            name=out.name,
+        )
+    if push_to_hub:
+        from ruadapt.hub import push_folder
+
+        push_folder(out, push_to_hub, private=private)
     return out
 
 
@@ -52,6 +80,12 @@ def merge(
     adapter: str = typer.Argument(..., help="Adapter directory (a run's output with --adapter)."),
     output: str = typer.Option(..., "--output", "-o", help="Where to write the merged model."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output."),
+    push_to_hub: str | None = typer.Option(
+        None, "--push-to-hub", help="Publish the merged model to this hub repository."
+    ),
+    private: bool | None = typer.Option(
+        None, "--private/--public", help="Visibility of a hub repository --push-to-hub creates."
+    ),
 ) -> None:
     """Merge a trained adapter (e.g. LoRA) into its base model and save a standalone model.
 
@@ -59,7 +93,14 @@ def merge(
     """
     from ruadapt.cli import registry
 
-    out = merge_adapter(adapter, output, overwrite=overwrite, registry=registry())
+    out = merge_adapter(
+        adapter,
+        output,
+        overwrite=overwrite,
+        registry=registry(),
+        push_to_hub=push_to_hub,
+        private=private,
+    )
     typer.echo(f"merged: {out}")
 
 

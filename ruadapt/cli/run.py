@@ -51,6 +51,11 @@ def run_command(
     max_steps: int | None = typer.Option(None, "--max-steps", help="Stop after N optimizer steps."),
     resume: bool = typer.Option(False, "--resume", help="Continue from the latest checkpoint."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output."),
+    push_to_hub: str | None = typer.Option(
+        None,
+        "--push-to-hub",
+        help="Publish the finished output to this hub repository (NAME or USER/NAME).",
+    ),
     help_config: bool = typer.Option(False, "--help-config", help="Print the method's options."),
     launcher: str | None = typer.Option(
         None, "--launcher", help="Start several processes: `accelerate` (DDP/FSDP/DeepSpeed)."
@@ -93,6 +98,8 @@ def run_command(
         "max_steps": max_steps,
         "resume": resume or None,
         "overwrite": overwrite or None,
+        "push_to_hub": True if push_to_hub else None,
+        "hub_model_id": push_to_hub,
     }
     resolved = configure(method_name, reg, config_file=config, sets=sets, **flags)
     out = run_method(resolved, reg)

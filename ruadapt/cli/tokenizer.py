@@ -42,6 +42,12 @@ def extend(
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Print statistics, write nothing."),
     as_json: bool = typer.Option(False, "--json", help="Print the statistics as JSON."),
+    push_to_hub: str | None = typer.Option(
+        None, "--push-to-hub", help="Publish the output to this hub repository (NAME or USER/NAME)."
+    ),
+    private: bool | None = typer.Option(
+        None, "--private/--public", help="Visibility of a hub repository --push-to-hub creates."
+    ),
 ) -> None:
     """Learn Russian BPE tokens, append them (base ids unchanged), resize and initialise the
     embeddings, and save model + tokenizer.
@@ -53,6 +59,10 @@ def extend(
 
     if not output and not dry_run:
         raise UserError("--output is required (or pass --dry-run)")
+    if push_to_hub and not dry_run:
+        from ruadapt.hub import check_can_push
+
+        check_can_push()  # before the work, not after it
     stats = extend_model(
         model,
         corpus,
@@ -80,6 +90,10 @@ def extend(
     if "en_identical_share" in stats:
         typer.echo(f"English texts with identical ids: {stats['en_identical_share']:.1%}")
     typer.echo("dry run: nothing written" if dry_run else f"saved: {output}")
+    if push_to_hub and not dry_run:
+        from ruadapt.hub import push_folder
+
+        push_folder(output, push_to_hub, private=private)
 
 
 def stats_rows(result: dict) -> list[tuple[str, ...]]:

@@ -317,11 +317,12 @@ def read_dataset(dataset: Any, label: str) -> Iterator[Row]:
 
 
 def _not_utf8(exc: UnicodeDecodeError) -> str:
-    from ruadapt.errors import encoding_hint
+    from ruadapt.errors import GENERIC, encoding_hint
 
     byte = exc.object[exc.start : exc.start + 1].hex()
     hint = encoding_hint(exc.object)
-    return f"not valid UTF-8 (byte 0x{byte} at column {exc.start + 1}); {hint}"
+    where = f"not valid UTF-8 (byte 0x{byte} at column {exc.start + 1})"
+    return where if hint == GENERIC else f"{where}; {hint}"  # cp1251/UTF-16 named
 
 
 def _malformed(exc: json.JSONDecodeError, path: Path) -> str:

@@ -151,6 +151,7 @@ def extend_model(
     Returns the statistics (also in ``extension.json``). ``dry_run`` learns the tokens and
     returns the statistics without loading the model or writing anything.
     """
+    from ruadapt.model_card import add_metadata
     from ruadapt.models import load_causal_lm, resolve_model
     from ruadapt.tokenizer.card import save_extension_card
     from ruadapt.tokenizer.embeddings import INITS, resize_and_init_embeddings
@@ -225,6 +226,13 @@ def extend_model(
         )
         save_extension_card(result, staging / "README.md")
         _append_card(staging / "README.md", stats)
+        add_metadata(
+            staging / "README.md",
+            command="ruadapt tokenizer extend",
+            base_model=model,
+            data=corpus,
+            tags=["tokenizer-extension"],
+        )
         mark_complete(staging, "tokenizer-extend", _brief(stats))
     return stats
 
