@@ -133,11 +133,11 @@ def run_method(config: ResolvedConfig, registry: Registry) -> Path:
             print(f"[rank {distributed.rank()}/{distributed.world_size()}] training {method.name}")
         run = Run(config=config, method=method, registry=registry, output_dir=out, adapter=adapter)
 
-        run.load_data()  # step 4: a data mistake fails here, before any model loads
-        _seed(config.run.seed)
         from ruadapt.reporting import tracker_environment
 
         try:
+            run.load_data()  # step 4: a data mistake fails here, before any model loads
+            _seed(config.run.seed)
             with tracker_environment(out):
                 method.train(run, config.method)
             distributed.barrier()

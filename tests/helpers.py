@@ -48,3 +48,23 @@ def activate(monkeypatch: pytest.MonkeyPatch, root: Path) -> None:
     importlib.invalidate_caches()
     for name in [m for m in sys.modules if m.startswith("thirdparty_")]:
         del sys.modules[name]
+
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "ruadapt-orpo"
+EXAMPLE_MODULE = "thirdparty_orpo"  # activate() forgets thirdparty_* modules between tests
+
+
+def install_example(root: Path) -> Path:
+    """Write examples/ruadapt-orpo as an installed distribution under ``root`` (activate() it
+    to use it); returns its dist-info."""
+    tomllib = pytest.importorskip("tomllib")
+    project = tomllib.loads((EXAMPLE / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    (module,) = project["entry-points"]["ruadapt"].values()
+    source = (EXAMPLE / f"{module}.py").read_text(encoding="utf-8")
+    entry_points = {name: EXAMPLE_MODULE for name in project["entry-points"]["ruadapt"]}
+    modules = {EXAMPLE_MODULE: source}
+    fake_distribution(root, project["name"], project["version"], modules, entry_points)
+    info = root / f"{project['name'].replace('-', '_')}-{project['version']}.dist-info"
+    requires = "".join(f"Requires-Dist: {dep}\n" for dep in project["dependencies"])
+    (info / "METADATA").write_text((info / "METADATA").read_text() + requires)
+    return info

@@ -43,3 +43,22 @@ def test_an_adapter_on_a_merged_adapter_keeps_the_first(tiny_model, tiny_data, t
     assert not torch.equal(merged_sft[key], bare[key]), "the SFT adapter changed nothing"
     for name, value in merged_sft.items():
         assert torch.allclose(merged_second[name], value, atol=1e-6), name
+
+
+def test_a_reward_model_trains_from_a_lora_sft_output(tiny_model, tiny_data, tmp_path):
+    """The leaderboard's reward model starts from the SFT adapter: the causal-LM adapter loads
+    onto a sequence classifier, merged, with the SFT's weights in its body."""
+    import torch
+    from ruadapt_plugins.reward import load_reward_model
+
+    registry = collect(load_plugins())
+    sft = run("sft", registry, model=tiny_model, data=tiny_data("chat"),
+              output=str(tmp_path / "sft"), adapter="lora", max_steps=2,
+              sets={"learning_rate": 0.05, "batch_size": 4})  # fmt: skip
+    rm = run("reward", registry, model=str(sft), data=tiny_data("preference"),
+             output=str(tmp_path / "rm"), max_steps=1,
+             sets={"learning_rate": 1e-12, "batch_size": 4})  # fmt: skip
+    model, _ = load_reward_model(str(rm))
+    merged = load_causal_lm(str(sft)).state_dict()
+    key = next(k for k in merged if "q_proj.weight" in k)
+    assert torch.allclose(model.state_dict()[key], merged[key], atol=1e-6)

@@ -16,25 +16,10 @@ import pytest
 
 from ruadapt.plugins import load_plugins
 from ruadapt.registry import collect
-from tests.helpers import activate, fake_distribution, invoke
+from tests.helpers import EXAMPLE, EXAMPLE_MODULE, activate, install_example, invoke
 
 tomllib = pytest.importorskip("tomllib")
-
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "ruadapt-orpo"
-MODULE = "thirdparty_orpo"  # helpers.activate() forgets thirdparty_* modules between tests
-
-
-def install_example(root: Path) -> Path:
-    """Write the example as an installed distribution under ``root``; returns its dist-info."""
-    project = tomllib.loads((EXAMPLE / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    (module,) = project["entry-points"]["ruadapt"].values()
-    source = (EXAMPLE / f"{module}.py").read_text(encoding="utf-8")
-    entry_points = {name: MODULE for name in project["entry-points"]["ruadapt"]}
-    fake_distribution(root, project["name"], project["version"], {MODULE: source}, entry_points)
-    info = root / f"{project['name'].replace('-', '_')}-{project['version']}.dist-info"
-    requires = "".join(f"Requires-Dist: {dep}\n" for dep in project["dependencies"])
-    (info / "METADATA").write_text((info / "METADATA").read_text() + requires)
-    return info
+MODULE = EXAMPLE_MODULE
 
 
 @pytest.fixture

@@ -56,9 +56,10 @@ def test_run_pushes_its_complete_output_but_no_checkpoints(hub, tiny_model, tiny
     local = {
         str(p.relative_to(out)): p.read_bytes()
         for p in out.rglob("*")
-        if p.is_file() and "checkpoints" not in p.parts
+        if p.is_file() and "checkpoints" not in p.parts and not p.name.startswith(".")
     }
     assert pushed == local, "exactly the finished output, byte for byte"
+    assert (out / ".ruadapt-output.json").is_file(), "ruadapt's own marker stays local"
     assert (out / "checkpoints").is_dir() and not any(k.startswith("checkpoints") for k in pushed)
     assert {"model.safetensors", "README.md", "config.yaml", "run.json"} <= set(pushed)
     assert hub.validated and "ruadapt" in hub.validated[0]  # the card's metadata went through

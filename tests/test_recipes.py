@@ -11,6 +11,7 @@ from ruadapt.pipeline import load_recipe, plan
 from ruadapt.plugins import load_plugins
 from ruadapt.registry import collect
 from ruadapt.runner import configure
+from tests.helpers import activate, install_example
 
 ROOT = Path(__file__).parent.parent
 RECIPES = sorted((ROOT / "examples" / "recipes").glob("*.yaml")) + [
@@ -19,8 +20,13 @@ RECIPES = sorted((ROOT / "examples" / "recipes").glob("*.yaml")) + [
 
 
 @pytest.fixture(scope="module")
-def registry():
-    return collect(load_plugins())
+def registry(tmp_path_factory):
+    # the leaderboard recipes use orpo, the example third-party plugin: installed as a user would
+    root = tmp_path_factory.mktemp("site")
+    install_example(root)
+    with pytest.MonkeyPatch.context() as mp:
+        activate(mp, root)
+        return collect(load_plugins())
 
 
 @pytest.mark.parametrize("path", RECIPES, ids=lambda p: p.name)

@@ -71,7 +71,7 @@ def test_extend_model_refuses_existing_output_and_dry_run_writes_nothing(
     out, _ = extended_dir
     with pytest.raises(UserError, match="exists"):
         extend_model(tiny_model, corpus_file, 5, str(out), show_progress=False)
-    with pytest.raises(UserError, match="input model"):
+    with pytest.raises(UserError, match="also an input"):
         extend_model(tiny_model, corpus_file, 5, tiny_model, overwrite=True, show_progress=False)
     target = tmp_path / "dry"
     stats = extend_model(tiny_model, corpus_file, 5, str(target), dry_run=True, show_progress=False)
