@@ -25,8 +25,9 @@ ENV = {**os.environ, "HF_HUB_OFFLINE": "1"}
 
 
 @pytest.fixture
-def interrupted_run(tiny_model, tiny_data, tmp_path):
-    """A 40-step SFT run (checkpoint every 2 steps), running past its first checkpoint.
+def interrupted_run(request, tiny_model, tiny_data, tmp_path):
+    """A 40-step SFT run (checkpoint every 2 steps; ``indirect`` param: another step count),
+    running past its first checkpoint.
 
     Yields (output dir, its command-line arguments, the process); stderr goes to a file, since
     a pipe nobody reads could block the run.
@@ -35,7 +36,7 @@ def interrupted_run(tiny_model, tiny_data, tmp_path):
     sets = ("save_steps=2", "logging_steps=1", "batch_size=1")
     args = [
         *("run", "--plugin", "sft", "--model", tiny_model, "--data", tiny_data("chat", n=16)),
-        *("-o", str(out), "--max-steps", "40"),
+        *("-o", str(out), "--max-steps", str(getattr(request, "param", 40))),
         *(x for s in sets for x in ("--set", s)),
     ]
     with open(f"{out}.log", "w") as log:
@@ -64,8 +65,12 @@ def test_sigkill_after_first_checkpoint_then_resume(interrupted_run):
     assert steps == list(range(1, 41)), "each step logged exactly once across kill and resume"
 
 
+# 40 tiny steps can all finish between the checkpoint showing up and the signal on a loaded
+# machine; 100,000 cannot
+@pytest.mark.parametrize("interrupted_run", [100_000], indirect=True)
 def test_ctrl_c_stops_with_one_line_saying_how_to_resume(interrupted_run):
     out, _, proc = interrupted_run
+    assert proc.poll() is None, "the run ended before it could be interrupted"
     proc.send_signal(signal.SIGINT)
     proc.wait(timeout=120)
     stderr = Path(f"{out}.log").read_text()
