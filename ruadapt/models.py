@@ -137,13 +137,12 @@ def merge_adapter(base: Any, adapter_path: str) -> Any:
             f"{adapter_path} has no adapter_model.safetensors; ruadapt loads safetensors only "
             "(a pickled adapter_model.bin could run code when loaded)"
         )
-    config = None
-    if not hasattr(base, "prepare_inputs_for_generation"):
+    from peft import PeftConfig
+
+    config = PeftConfig.from_pretrained(adapter_path)
+    if config.task_type == "CAUSAL_LM" and not hasattr(base, "prepare_inputs_for_generation"):
         # a causal-LM adapter onto a sequence classifier (a reward head on an SFT adapter):
         # PEFT's causal-LM wrapper needs generation, the plain wrapper only the module names
-        from peft import PeftConfig
-
-        config = PeftConfig.from_pretrained(adapter_path)
         config.task_type = None
     model = PeftModel.from_pretrained(base, adapter_path, config=config).merge_and_unload()
     model.config._name_or_path = model.name_or_path = str(Path(adapter_path).resolve())

@@ -45,7 +45,8 @@ def test_an_adapter_on_a_merged_adapter_keeps_the_first(tiny_model, tiny_data, t
         assert torch.allclose(merged_second[name], value, atol=1e-6), name
 
 
-def test_a_reward_model_trains_from_a_lora_sft_output(tiny_model, tiny_data, tmp_path):
+@pytest.mark.parametrize("adapter", [None, "lora"])
+def test_a_reward_model_trains_from_a_lora_sft_output(adapter, tiny_model, tiny_data, tmp_path):
     """The leaderboard's reward model starts from the SFT adapter: the causal-LM adapter loads
     onto a sequence classifier, merged, with the SFT's weights in its body."""
     import torch
@@ -56,7 +57,7 @@ def test_a_reward_model_trains_from_a_lora_sft_output(tiny_model, tiny_data, tmp
               output=str(tmp_path / "sft"), adapter="lora", max_steps=2,
               sets={"learning_rate": 0.05, "batch_size": 4})  # fmt: skip
     rm = run("reward", registry, model=str(sft), data=tiny_data("preference"),
-             output=str(tmp_path / "rm"), max_steps=1,
+             output=str(tmp_path / "rm"), adapter=adapter, max_steps=1,
              sets={"learning_rate": 1e-12, "batch_size": 4})  # fmt: skip
     model, _ = load_reward_model(str(rm))
     merged = load_causal_lm(str(sft)).state_dict()
