@@ -126,9 +126,20 @@ def ratio_bars(report: dict) -> str | None:
     return _png(fig)
 
 
+def tone(metric: str, ratio: float, diff: dict | None) -> str:
+    """The colour of a model/baseline ratio: better or worse when its paired interval excludes
+    no change, or, for an exact metric without an interval (``diff`` None: tokens per word),
+    whenever it differs; grey otherwise."""
+    exact_change = diff is None and abs(ratio - 1) > 1e-9
+    if not ((diff and diff.get("excludes_zero")) or exact_change):
+        return UNCLEAR
+    return BETTER if (ratio > 1) == bool(higher_is_better(metric)) else WORSE
+
+
 def change_bars(report: dict) -> str | None:
     """Model / baseline per headline metric and language with its 95% interval; green =
-    better for that metric, red = worse, grey = no clear change (the interval allows none)."""
+    better for that metric, red = worse, grey = no clear change (the interval allows none; an
+    exact metric without an interval, tokens per word, is coloured whenever it differs)."""
     if not report.get("baseline"):
         return None
     from ruadapt_evals.verdict import FINDINGS
@@ -143,17 +154,13 @@ def change_bars(report: dict) -> str | None:
             if ratio is None or not math.isfinite(ratio):
                 continue
             ci = diff.get("ratio_ci") if diff else None
-            tone = UNCLEAR
-            if diff and diff.get("excludes_zero"):
-                up = ratio > 1
-                tone = BETTER if up == bool(higher_is_better(metric)) else WORSE
-            rows.append((f"{label(metric)} {lang} ({task})", ratio, ci, tone))
+            rows.append((f"{label(metric)} {lang} ({task})", ratio, ci, tone(metric, ratio, diff)))
     if not rows:
         return None
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(9, 0.32 * len(rows) + 1.3))
-    for i, (_, ratio, ci, tone) in enumerate(rows):
-        ax.barh(i, ratio - 1, left=1, height=0.7, color=tone)
+    for i, (_, ratio, ci, colour) in enumerate(rows):
+        ax.barh(i, ratio - 1, left=1, height=0.7, color=colour)
         if ci and all(isinstance(c, (int, float)) and math.isfinite(c) for c in ci):
             ax.errorbar(
                 ratio, i, xerr=[[ratio - ci[0]], [ci[1] - ratio]], color="black", capsize=3, lw=1

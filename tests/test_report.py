@@ -158,3 +158,15 @@ def test_comparison_shows_intervals_and_marks_a_paired_difference_from_the_first
         line for line in md.splitlines() if line.startswith("| bits_per_char (bits/char) ↓ ru")
     )
     assert row.count("[") == 3 and row.rstrip(" |").endswith("*")
+
+
+def test_change_bars_colour_by_the_metrics_direction_and_interval():
+    from ruadapt_evals.plots import BETTER, UNCLEAR, WORSE, tone
+
+    sure = {"excludes_zero": True}
+    assert tone("content_chars_per_second", 2.4, sure) == BETTER
+    assert tone("bits_per_char", 1.2, sure) == WORSE  # lower is better
+    assert tone("content_chars_per_second", 1.3, {"excludes_zero": False}) == UNCLEAR
+    # tokens per word has no interval: it is exact, so any change counts
+    assert tone("tokens_per_word", 0.48, None) == BETTER
+    assert tone("tokens_per_word", 1.0, None) == UNCLEAR
