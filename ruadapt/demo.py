@@ -270,25 +270,38 @@ def summarize_real(output: Path) -> dict[str, Any]:
             }
         )
     heldout_path = output / HELDOUT_FILE
+    heldout_ci: dict[str, list[float]] = {}
     if heldout_path.is_file():
         heldout = json.loads(heldout_path.read_text())["models"]
         for lang, name in (("ru", "Russian"), ("en", "English")):
-            rows.append(
-                {
-                    "metric": f"{name} bits per char (held-out documents)",
-                    "key": f"heldout.{lang}.bits_per_char",
-                    **{k: heldout.get(k, {}).get(lang) for k in ("before", "after_cpt", "after")},
-                }
-            )
+            row = {
+                "metric": f"{name} bits per char (held-out documents)",
+                "key": f"heldout.{lang}.bits_per_char",
+                **{k: heldout.get(k, {}).get(lang) for k in ("before", "after_cpt", "after")},
+            }
+            intervals = _heldout_ratio_intervals(heldout, lang)
+            if intervals:
+                row["ratio_ci"] = intervals
+                heldout_ci[lang] = intervals.get("after_cpt")
+            rows.append(row)
     value = {row["key"]: row for row in rows}
 
     def ratio(key: str, stage: str = "after") -> float | None:
         before, after = value[key]["before"], value[key][stage]
         return after / before if before and after is not None else None
 
+    def paired(metric: str) -> tuple[float | None, list[float] | None]:
+        """The eval's paired speed ratio and its interval (interleaved repeats); the ratio of
+        the two sides' medians where the report has none."""
+        versus = report["tasks"].get("speed", {}).get("model_vs_baseline", {})
+        diff = versus.get("differences", {}).get("ru", {}).get(metric)
+        if diff and diff.get("ratio") is not None:
+            return diff["ratio"], diff.get("ratio_ci")
+        return ratio(f"speed.ru.{metric}"), None
+
     tpw = ratio("tokenization.ru.tokens_per_word")
-    chars = ratio("speed.ru.chars_per_second")
-    content = ratio("speed.ru.content_chars_per_second")
+    chars, chars_ci = paired("chars_per_second")
+    content, content_ci = paired("content_chars_per_second")
     en_cpt = ratio("lm.en.bits_per_char", "after_cpt")
     en_final = ratio("lm.en.bits_per_char")
     ru_cpt = ratio("lm.ru.bits_per_char", "after_cpt")
@@ -299,9 +312,11 @@ def summarize_real(output: Path) -> dict[str, Any]:
         "ru_tokens_per_word_reduction": _check(
             None if tpw is None else 1 - tpw, TARGETS["ru_tokens_per_word_reduction"], ">="
         ),
-        "ru_chars_per_second_ratio": _check(chars, TARGETS["ru_chars_per_second_ratio"], ">="),
+        "ru_chars_per_second_ratio": _check(
+            chars, TARGETS["ru_chars_per_second_ratio"], ">=", chars_ci
+        ),
         "ru_content_chars_per_second_ratio": _check(
-            content, TARGETS["ru_chars_per_second_ratio"], ">="
+            content, TARGETS["ru_chars_per_second_ratio"], ">=", content_ci
         ),
         "en_bpc_increase_after_cpt": _check(
             None if en_cpt is None else en_cpt - 1, TARGETS["en_bpc_increase"], "<="
@@ -313,16 +328,43 @@ def summarize_real(output: Path) -> dict[str, Any]:
         "en_heldout_bpc_increase_after_cpt": _check(
             None if en_held is None else en_held - 1, TARGETS["en_bpc_increase"], "<="
         ),
-        "ru_heldout_bpc_ratio_after_cpt": _check(ru_held, 1.0, "<"),
+        "ru_heldout_bpc_ratio_after_cpt": _check(ru_held, 1.0, "<", heldout_ci.get("ru")),
     }
     return {"rows": rows, "targets": checks}
 
 
-def _check(value: float | None, target: float, op: str) -> dict[str, Any]:
+def _heldout_ratio_intervals(heldout: dict, lang: str) -> dict[str, list[float]]:
+    """Paired 95% bootstrap interval (over documents, seeded) of each stage's held-out
+    bits/char over the original's, from the per-document bits ``heldout_bpc`` records."""
+    from ruadapt_evals.bootstrap import paired, ratio_of_sums
+
+    before = heldout.get("before", {}).get("items", {}).get(lang)
+    if not before:
+        return {}
+    out = {}
+    for stage in ("after_cpt", "after"):
+        items = heldout.get(stage, {}).get("items", {}).get(lang)
+        if items and items["chars"] == before["chars"]:
+            result = paired(
+                ratio_of_sums(items["bits"], items["chars"]),
+                ratio_of_sums(before["bits"], before["chars"]),
+                len(before["chars"]),
+            )
+            out[stage] = [round(x, 4) for x in result["ratio_ci"]]
+    return out
+
+
+def _check(
+    value: float | None, target: float, op: str, interval: list[float] | None = None
+) -> dict[str, Any]:
+    """A target's verdict on the point estimate; its 95% interval kept beside it when known."""
     if value is None:
         return {"value": None, "target": f"{op} {target}", "met": None}
     met = {">=": value >= target, "<=": value <= target, "<": value < target}[op]
-    return {"value": round(value, 4), "target": f"{op} {target}", "met": met}
+    out = {"value": round(value, 4), "target": f"{op} {target}", "met": met}
+    if interval:
+        out["interval"] = [round(x, 4) for x in interval]
+    return out
 
 
 def format_real_summary(summary: dict[str, Any]) -> str:
@@ -340,5 +382,7 @@ def format_real_summary(summary: dict[str, Any]) -> str:
     lines.append("")
     for name, check in summary["targets"].items():
         verdict = {True: "met", False: "MISSED", None: "n/a"}[check["met"]]
-        lines.append(f"target {name}: {fmt(check['value'])} (want {check['target']}) {verdict}")
+        ci = check.get("interval")
+        shown = fmt(check["value"]) + (f" [{fmt(ci[0])}, {fmt(ci[1])}]" if ci else "")
+        lines.append(f"target {name}: {shown} (want {check['target']}) {verdict}")
     return "\n".join(lines)

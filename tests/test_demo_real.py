@@ -94,12 +94,22 @@ def test_summary_reads_both_reports_and_judges_the_targets(tmp_path):
     assert targets["ru_tokens_per_word_reduction"]["met"] is True
     assert targets["ru_chars_per_second_ratio"]["met"] is False  # 1.5 < 1.6
     assert targets["ru_content_chars_per_second_ratio"]["met"] is True
+    assert "interval" not in targets["ru_chars_per_second_ratio"]  # no paired estimate here
     assert targets["en_bpc_increase_after_cpt"]["met"] is True
     assert targets["en_bpc_increase_final"]["value"] == pytest.approx(0.1 / 1.5, abs=1e-4)
     assert targets["en_bpc_increase_final"]["met"] is False
     assert targets["ru_bpc_ratio_after_cpt"]["met"] is False  # 4.6 is worse than 4.5
     text = format_real_summary(summary)
     assert "Russian bits per char" in text and "MISSED" in text and "n/a" in text
+    # with interleaved repeats the eval's paired ratio and interval decide, not the medians
+    report = json.loads((tmp_path / "eval" / "report.json").read_text())
+    report["tasks"]["speed"]["model_vs_baseline"] = {
+        "differences": {"ru": {"chars_per_second": {"ratio": 1.7, "ratio_ci": [1.62, 1.8]}}}
+    }
+    (tmp_path / "eval" / "report.json").write_text(json.dumps(report))
+    paired = summarize_real(tmp_path)["targets"]["ru_chars_per_second_ratio"]
+    assert paired == {"value": 1.7, "target": ">= 1.6", "met": True, "interval": [1.62, 1.8]}
+    assert "1.700 [1.620, 1.800] (want >= 1.6) met" in format_real_summary(summarize_real(tmp_path))
     assert TARGETS["ru_chars_per_second_ratio"] == 1.6
     heldout = {
         "models": {
@@ -115,6 +125,32 @@ def test_summary_reads_both_reports_and_judges_the_targets(tmp_path):
     assert summary["targets"]["ru_heldout_bpc_ratio_after_cpt"]["value"] == 1.5
     assert summary["targets"]["ru_heldout_bpc_ratio_after_cpt"]["met"] is False
     assert summary["targets"]["en_heldout_bpc_increase_after_cpt"]["met"] is True
+    assert "ratio_ci" not in rows["heldout.ru.bits_per_char"]  # no per-document bits recorded
+
+
+def test_heldout_ratio_interval_resamples_documents_in_pairs(tmp_path):
+    """Per-document bits give the held-out ratio a paired interval over documents: every
+    document 1.2x worse -> [1.2, 1.2]; documents that disagree -> an interval around the ratio."""
+    chars = [100, 200, 300, 400]
+    before = [100.0, 200.0, 300.0, 400.0]
+    models = {
+        "before": {"ru": 1.0, "en": 1.0, "items": {"ru": {"bits": before, "chars": chars}}},
+        "after_cpt": {"ru": 1.2, "en": 1.0,
+                      "items": {"ru": {"bits": [b * 1.2 for b in before], "chars": chars}}},
+        "after": {"ru": 1.1, "en": 1.0,
+                  "items": {"ru": {"bits": [80.0, 260.0, 300.0, 460.0], "chars": chars}}},
+    }  # fmt: skip
+    (tmp_path / "eval").mkdir()
+    (tmp_path / "eval" / "report.json").write_text(json.dumps({"tasks": {}}))
+    (tmp_path / "heldout_bpc.json").write_text(json.dumps({"models": models}))
+    summary = summarize_real(tmp_path)
+    row = {r["key"]: r for r in summary["rows"]}["heldout.ru.bits_per_char"]
+    assert row["ratio_ci"]["after_cpt"] == pytest.approx([1.2, 1.2])
+    lo, hi = row["ratio_ci"]["after"]
+    assert lo < 1.1 < hi and hi - lo > 0.05
+    assert summary["targets"]["ru_heldout_bpc_ratio_after_cpt"]["interval"] == pytest.approx(
+        [1.2, 1.2]
+    )
 
 
 @pytest.mark.slow
