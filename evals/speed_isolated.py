@@ -101,10 +101,16 @@ def interleaved_speed(
     ...}``), both timed in their own processes with repeats interleaved."""
     from ruadapt_evals.tasks.speed import summarize_side
 
+    from ruadapt.models import resolve_model
+
     log = log or (lambda message: None)
     workers: dict[str, Worker] = {}
     try:
         for role, spec in specs.items():
+            # built here, not in a worker: building the cached tiny default (or converting a
+            # GGUF) leaves memory in the process that did it, charged to that side's peak
+            # (the tiny model against itself measured 1.40x memory on a first, uncached run)
+            spec = resolve_model(spec)
             log(f"speed: starting the {role} worker")
             workers[role] = Worker(role, spec, prompts, options)
         roles = list(workers)

@@ -127,3 +127,28 @@ def test_an_unknown_isolation_is_a_user_error():
 
     with pytest.raises(UserError, match="speed_isolation"):
         EvalOptions(speed_isolation="thread")
+
+
+def test_workers_get_resolved_models_so_building_one_is_charged_to_neither(monkeypatch):
+    """The tiny alias is built (or a GGUF converted) in the parent: a worker that built it
+    kept that memory and measured 1.40x the other side's peak on a first, uncached run."""
+    from ruadapt_evals import speed_isolated
+
+    import ruadapt.models
+
+    built, seen = [], []
+    monkeypatch.setattr(
+        ruadapt.models, "resolve_model", lambda spec: built.append(spec) or f"/cache/{spec}"
+    )
+
+    class Stop(Exception):
+        pass
+
+    def worker(role, spec, prompts, options):
+        seen.append((role, spec))
+        raise Stop
+
+    monkeypatch.setattr(speed_isolated, "Worker", worker)
+    with pytest.raises(Stop):
+        speed_isolated.interleaved_speed({"model": "tiny", "baseline": "tiny"}, [], None)
+    assert built == ["tiny"] and seen == [("model", "/cache/tiny")]
