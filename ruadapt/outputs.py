@@ -62,6 +62,15 @@ def public_mode(path: str | Path) -> None:
     os.chmod(path, base & ~current_umask())
 
 
+def public_tree(root: str | Path) -> None:
+    """:func:`public_mode` on ``root`` and everything under it: libraries that save through
+    ``tempfile`` (transformers' model shards) leave 0600 files a teammate cannot read."""
+    root = Path(root)
+    for path in [root, *root.rglob("*")]:
+        if not path.is_symlink():
+            public_mode(path)
+
+
 def write_atomic(path: str | Path, data: str | bytes) -> Path:
     """Write ``data`` to ``path`` through a temporary sibling and a rename.
 
@@ -297,7 +306,7 @@ def staged_folder(
         try:
             yield staging
             mark(staging, command)
-            public_mode(staging)
+            public_tree(staging)
             swap_in(staging, out)
         except BaseException:
             _remove(staging)

@@ -178,7 +178,7 @@ def finalize(run: Run) -> None:
     ``trainer.save_model``, which gathers FSDP/ZeRO-3 shards collectively and writes on the
     main process only; without one the main process saves ``run.model`` itself.
     """
-    from ruadapt import distributed
+    from ruadapt import distributed, outputs
     from ruadapt.model_card import write_run_card
     from ruadapt.models import save_pretrained
     from ruadapt.resume import check_finite_model
@@ -203,6 +203,7 @@ def finalize(run: Run) -> None:
             run.tokenizer.save_pretrained(staging)  # the run's, chat template included
             (staging / "training_args.bin").unlink(missing_ok=True)  # a pickle; config.yaml says it
         write_run_card(run, staging)
+        outputs.public_tree(staging)
         for item in staging.iterdir():
             target = out / item.name
             if target.is_dir():

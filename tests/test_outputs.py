@@ -123,3 +123,25 @@ def test_report_markdown_escapes_html():
     assert md_cell("<script>alert(1)</script> & |") == (
         "&lt;script&gt;alert(1)&lt;/script&gt; &amp; \\|"
     )
+
+
+def test_a_run_and_its_merge_are_readable_by_teammates_under_umask_022(
+    umask, tiny_model, tiny_data, tmp_path
+):
+    """transformers writes model shards through tempfile (0600); the finished output is
+    0644/0755 under umask 022 like anything else the user writes."""
+    from ruadapt.cli.merge import merge_adapter
+    from ruadapt.registry import get_registry
+    from ruadapt.runner import run
+
+    umask(0o022)
+    out = run("sft", get_registry(), model=tiny_model, data=tiny_data("chat"),
+              output=str(tmp_path / "run"), adapter="lora", max_steps=1)  # fmt: skip
+    merged = merge_adapter(str(out), str(tmp_path / "merged"))
+    for folder in (out, merged):
+        wrong = {
+            str(p.relative_to(folder)): oct(mode(p))
+            for p in [folder, *folder.rglob("*")]
+            if mode(p) != (0o755 if p.is_dir() else 0o644)
+        }
+        assert not wrong, f"{folder.name}: {wrong}"
