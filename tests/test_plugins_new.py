@@ -144,6 +144,23 @@ def test_skeleton_is_right_under_gradient_accumulation(
     assert whole.first_loss == pytest.approx(split.first_loss, rel=1e-3)
 
 
+def test_accumulation_check_fails_the_first_skeletons_mean_loss(
+    package, tmp_path, monkeypatch, tiny_model, tiny_data
+):
+    """The guard itself: the skeleton as first shipped (a per-batch mean, num_items_in_batch
+    ignored) gives a step-1 loss twice as large with 2 accumulated batches, and the check says
+    so."""
+    source = (package / "ruadapt_odds_ratio.py").read_text()
+    honoured = "value = loss(outputs.logits, labels, config, num_items_in_batch)"
+    assert honoured in source
+    old_skeleton = honoured.replace("num_items_in_batch)", "None)")
+    (package / "ruadapt_odds_ratio.py").write_text(source.replace(honoured, old_skeleton))
+    install(tmp_path / "site", package, module_as="thirdparty_odds_ratio")
+    activate(monkeypatch, tmp_path / "site")
+    with pytest.raises(AssertionError, match=r"\(ratio 2\.0\d\d\).*num_items_in_batch"):
+        check_gradient_accumulation(NAME, tiny_model, tiny_data("text", 2), tmp_path / "ga")
+
+
 @pytest.mark.slow
 def test_resume_check_catches_a_method_that_restarts(
     package, tmp_path, monkeypatch, tiny_model, tiny_data
