@@ -59,6 +59,11 @@ RECIPES: dict[str, tuple[str, dict[str, Any]] | None] = {
         "transfer",
         {"train": "all", "learning_rate": 1e-4, "chunk_loss": "squared", "hidden_weight": 1.0},
     ),
+    # the body frozen, only the added rows learn from the teacher, at a new-row learning rate
+    "transfer-new-rows": (
+        "transfer",
+        {"train": "new_rows", "learning_rate": 5e-3, "chunk_loss": "squared", "hidden_weight": 1.0},
+    ),
     "transfer-bkl": (
         "transfer",
         {
