@@ -361,6 +361,19 @@ def markdown_table(result: dict) -> str:
     return "\n".join(r for r in rows if r)
 
 
+def compatible(old: dict | None, new: dict) -> bool:
+    """Points measured under ``old`` settings can join a run under ``new``: everything equal,
+    except that a recipe added to (or dropped from) ``RECIPES`` since changes no old point;
+    a recipe both know must have the same options."""
+    if not old:
+        return False
+    rest = [k for k in {*old, *new} if k != "recipes"]
+    if any(old.get(k) != new.get(k) for k in rest):
+        return False
+    both = set(old.get("recipes", {})) & set(new.get("recipes", {}))
+    return all(old["recipes"][r] == new["recipes"][r] for r in both)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tokens", default="0,500,1500,3000,8000", help="new-token counts")
@@ -434,7 +447,7 @@ def main(argv: list[str] | None = None) -> int:
         "recipes": {k: v and {"plugin": v[0], **v[1]} for k, v in RECIPES.items()},
     }
     old = json.loads(out_path.read_text()) if out_path.is_file() else {}
-    same = old.get("settings") == settings
+    same = compatible(old.get("settings"), settings)
     result: dict[str, Any] = {
         "commands": (old.get("commands", []) if same else []),
         "command": "python benchmarks/adaptation_frontier.py "
@@ -519,7 +532,7 @@ def main(argv: list[str] | None = None) -> int:
             )
     for other in filter(None, args.merge.split(",")):
         extra = json.loads(Path(other).read_text())
-        if extra.get("settings") != settings:
+        if not compatible(extra.get("settings"), settings):
             print(f"{other}: other settings, not merged", file=sys.stderr)
             return 2
         names = {p["name"] for p in result["points"]}

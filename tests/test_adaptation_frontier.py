@@ -41,3 +41,13 @@ def test_paired_ratio_of_a_model_against_itself_is_one(frontier):
     assert worse["low"] <= worse["ratio"] <= worse["high"]
     assert worse["ratio"] == pytest.approx(sum(b * 1.1 + i for i, b in enumerate(bits)) / 42.5)
     assert worse["low"] > 1.0
+
+
+def test_a_recipe_added_since_keeps_the_points_already_measured(frontier):
+    settings = {"steps": 30, "threads": 1, "recipes": {"init": None, "cpt-all": {"lr": 1e-4}}}
+    added = {**settings, "recipes": {**settings["recipes"], "transfer-new-rows": {"lr": 5e-3}}}
+    assert frontier.compatible(settings, added) and frontier.compatible(added, settings)
+    changed = {**settings, "recipes": {"init": None, "cpt-all": {"lr": 5e-4}}}
+    assert not frontier.compatible(settings, changed), "a point's own recipe changed"
+    assert not frontier.compatible(settings, {**settings, "steps": 60})
+    assert not frontier.compatible(None, settings)
