@@ -281,6 +281,7 @@ def plot(result: dict, path: Path) -> None:
         "cpt-new-rows": "v",
         "cpt-all": "s",
         "transfer": "D",
+        "transfer-new-rows": "^",
         "transfer-bkl": "d",
         "mix": "*",
     }
@@ -295,7 +296,7 @@ def plot(result: dict, path: Path) -> None:
             y["ratio"],
             yerr=[[y["ratio"] - y["low"]], [y["high"] - y["ratio"]]],
             marker=markers.get(p["recipe"], "o"),
-            color=f"C{list(markers).index(p['recipe'])}",
+            color=f"C{list(markers).index(p['recipe']) if p['recipe'] in markers else 9}",
             markersize=9,
             capsize=3,
             linestyle="none",
