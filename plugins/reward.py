@@ -57,20 +57,15 @@ def sequence_classifier(spec: str, tokenizer: Any, trust_remote_code: bool = Fal
     """
     from transformers import AutoModelForSequenceClassification
 
-    from ruadapt.models import adapter_base, is_adapter_dir, merge_adapter, resolve_model
+    from ruadapt.models import load_through_adapters, resolve_model
 
-    def load(path: str) -> Any:
-        if not is_adapter_dir(path):
-            return AutoModelForSequenceClassification.from_pretrained(
-                path, num_labels=1, trust_remote_code=trust_remote_code, use_safetensors=True
-            )
-        base = load(resolve_model(adapter_base(path)))  # a chain: reward LoRA on an SFT LoRA
-        if len(tokenizer) > base.get_input_embeddings().weight.shape[0]:
-            base.resize_token_embeddings(len(tokenizer), mean_resizing=False)
-        return merge_adapter(base, path)
+    def plain(folder: str) -> Any:
+        return AutoModelForSequenceClassification.from_pretrained(
+            folder, num_labels=1, trust_remote_code=trust_remote_code, use_safetensors=True
+        )
 
     try:
-        model = load(resolve_model(spec))
+        model = load_through_adapters(resolve_model(spec), plain)
     except OSError as exc:
         raise ruadapt.UserError(f"cannot load reward model {spec}: {exc}".splitlines()[0]) from None
     model.config.pad_token_id = tokenizer.pad_token_id  # the reward is read before padding

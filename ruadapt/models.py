@@ -6,6 +6,7 @@ Heavy imports stay inside functions so ``ruadapt --help`` does not pay for torch
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -96,30 +97,34 @@ def load_causal_lm(
 
     quantized = {"quantization_config": quantization_config(quantization)} if quantization else {}
 
-    path = resolve_model(spec)
-    try:
-        if is_adapter_dir(path):
-            base_path = resolve_model(adapter_base(path))
-            if is_adapter_dir(base_path):  # an adapter trained on a merged adapter: a chain
-                base = load_causal_lm(base_path, trust_remote_code=trust_remote_code, dtype=dtype)
-            else:
-                base = AutoModelForCausalLM.from_pretrained(
-                    base_path,
-                    trust_remote_code=trust_remote_code,
-                    dtype=dtype,
-                    use_safetensors=_has_safetensors(base_path),
-                )
-            _match_vocab(base, path)
-            return merge_adapter(base, path)
+    def plain(folder: str, **extra: Any) -> Any:
         return AutoModelForCausalLM.from_pretrained(
-            path,
+            folder,
             trust_remote_code=trust_remote_code,
             dtype=dtype,
-            use_safetensors=_has_safetensors(path),
-            **quantized,
+            use_safetensors=_has_safetensors(folder),
+            **extra,
         )
+
+    path = resolve_model(spec)
+    try:
+        if is_adapter_dir(path):  # merged in full precision: no quantized base under an adapter
+            return load_through_adapters(path, plain)
+        return plain(path, **quantized)
     except OSError as exc:
         raise UserError(f"cannot load model {spec}: {exc}".splitlines()[0]) from None
+
+
+def load_through_adapters(path: str, load_plain: Callable[[str], Any]) -> Any:
+    """``load_plain(path)`` for a model folder; for an adapter folder, its base loaded the same
+    way (an adapter trained on a merged adapter: the whole chain), grown to the adapter's
+    vocabulary, with the adapter merged in. ``load_plain`` picks the model class (a causal LM,
+    or a sequence classifier for a reward head on an SFT adapter)."""
+    if not is_adapter_dir(path):
+        return load_plain(path)
+    base = load_through_adapters(resolve_model(adapter_base(path)), load_plain)
+    _match_vocab(base, path)
+    return merge_adapter(base, path)
 
 
 def merge_adapter(base: Any, adapter_path: str) -> Any:
