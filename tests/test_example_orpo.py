@@ -16,10 +16,9 @@ import pytest
 
 from ruadapt.plugins import load_plugins
 from ruadapt.registry import collect
-from tests.helpers import EXAMPLE, EXAMPLE_MODULE, activate, install_example, invoke
+from tests.helpers import EXAMPLE, activate, install_example, invoke
 
 tomllib = pytest.importorskip("tomllib")
-MODULE = EXAMPLE_MODULE
 
 
 @pytest.fixture
