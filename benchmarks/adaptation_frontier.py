@@ -10,8 +10,9 @@ in the same run:
 - tokens per word and per character on the same Russian texts;
 - Russian content throughput: Russian characters per token (held-out texts) x decode tokens/s,
   as a ratio to the original; decode speed depends only on the vocabulary size (the recipes
-  change weights, not shapes), so it is timed once per token count, interleaved with the
-  original, median of repeats with the range;
+  change weights, not shapes), so it is timed once per token count, the extended model and
+  the original each in its own process with repeats interleaved (the eval's isolated timing),
+  the ratio with a t interval over paired repeats;
 - Russian/English chrF++ and answer-language accuracy of greedy answers on ru-en-parallel
   (chrF++ with a 95% bootstrap interval over prompts).
 
@@ -21,6 +22,8 @@ Recipes (``RECIPES``): ``init`` (extension + mean initialisation only), ``cpt-ne
 point, so an interrupted run resumes) and a matplotlib plot of content-throughput ratio (x)
 against Russian bits-per-character ratio (y), the Pareto points marked.
 
+    # 0 new tokens: the original itself (init) and the recipes' effect without extension
+    # --init wmean: byte-weighted mean initialisation; --retime: isolated timing for old runs
     # the full grid of the issue (hours of CPU):
     python benchmarks/adaptation_frontier.py --tokens 0,500,1500,3000,8000 --steps 60
     # what docs/adaptation.md reports (a reduced grid; see there for the budget):
@@ -172,31 +175,32 @@ def generation(model: Any, tok: Any, prompts: list, max_new_tokens: int) -> dict
     return out
 
 
-def decode_speed(models: dict[str, tuple[Any, Any]], repeats: int, new_tokens: int = 32) -> dict:
-    """Decode tokens/s of each model on the same 8 Russian prompts, repeats interleaved (order
-    alternating), median and range."""
-    import torch
+def decode_speed(
+    ext: Path | str, repeats: int, new_tokens: int = 32, original: str = "smollm2"
+) -> dict[str, Any]:
+    """Decode tokens/s of the extended model and the original on the same 8 Russian prompts,
+    each in its own process with repeats interleaved (``ruadapt_evals.speed_isolated``, the
+    eval's own timing): the ratio is the geometric mean of paired repeats with its t interval.
+    (Timed one after the other in this process, as an earlier version did, the model measured
+    second gained 10-14%: docs/evals.md, the self-check.)"""
+    from ruadapt_evals.context import EvalOptions
     from ruadapt_evals.data import load_prompts
-    from ruadapt_evals.generate import encode_prompts, greedy_config, left_pad
+    from ruadapt_evals.intervals import paired_repeats
+    from ruadapt_evals.speed_isolated import interleaved_speed
 
-    texts = [p.ru for p in load_prompts(max_prompts=8)]
-    samples: dict[str, list[float]] = {k: [] for k in models}
-    names = list(models)
-    for r in range(repeats + 1):  # the first round warms up
-        for name in names if r % 2 == 0 else names[::-1]:
-            model, tok = models[name]
-            config = greedy_config(model, tok, new_tokens, fixed_length=True)
-            inputs = left_pad(encode_prompts(tok, texts, "auto"), config.pad_token_id, "cpu")
-            with torch.inference_mode():
-                start = time.perf_counter()
-                model.generate(**inputs, generation_config=config)
-                seconds = time.perf_counter() - start
-            if r:
-                samples[name].append(len(texts) * new_tokens / seconds)
-    return {
-        k: {"median": statistics.median(v), "min": min(v), "max": max(v), "samples": v}
-        for k, v in samples.items()
-    }
+    options = EvalOptions(
+        max_new_tokens=new_tokens, batch_size=8, speed_prompts=8, speed_repeats=repeats
+    )
+    sides = interleaved_speed(
+        {"extended": str(ext), "original": original}, load_prompts(max_prompts=8), options
+    )
+    out: dict[str, Any] = {"timing": "isolated"}
+    for side, result in sides.items():
+        v = result["ru"]["per_repeat"]["decode_tokens_per_second"]
+        out[side] = {"median": statistics.median(v), "min": min(v), "max": max(v), "samples": v}
+    paired = paired_repeats(out["extended"]["samples"], out["original"]["samples"])
+    out["ratio"], out["ratio_ci"] = paired["ratio"], paired["ratio_ci"]
+    return out
 
 
 def measure(model: Any, tok: Any, texts: dict[str, list[str]], prompts: list, gen_tokens: int):
@@ -248,6 +252,16 @@ def train_point(recipe: str, ext: Path, out: Path, steps: int, replay: Path) -> 
     }
 
 
+def apply_speed(point: dict, speed: dict) -> None:
+    """Set a point's decode-speed ratio and Russian content-throughput ratio (tokens-per-char
+    gain x decode ratio, with the decode ratio's interval where it was timed isolated)."""
+    gain = point["ru_tokens_per_char_gain"]
+    point["decode_speed_ratio"] = speed["ratio"]
+    point["ru_throughput_ratio"] = gain * speed["ratio"]
+    if "ratio_ci" in speed:
+        point["ru_throughput_ci"] = [gain * speed["ratio_ci"][0], gain * speed["ratio_ci"][1]]
+
+
 def pareto(points: list[dict]) -> list[str]:
     """Points no other point beats on both content throughput (higher) and Russian bits per
     character (lower)."""
@@ -291,9 +305,11 @@ def plot(result: dict, path: Path) -> None:
     front = set(result["pareto"])
     for p in result["points"]:
         x, y = p["ru_throughput_ratio"], p["ru_bpc_ratio"]
+        xci = p.get("ru_throughput_ci", [x, x])
         ax.errorbar(
             x,
             y["ratio"],
+            xerr=[[x - xci[0]], [xci[1] - x]],
             yerr=[[y["ratio"] - y["low"]], [y["high"] - y["ratio"]]],
             marker=markers.get(p["recipe"], "o"),
             color=f"C{list(markers).index(p['recipe']) if p['recipe'] in markers else 9}",
@@ -353,11 +369,13 @@ def markdown_table(result: dict) -> str:
         chrf = f"{g['chrf']:.1f} [{g['low']:.1f}, {g['high']:.1f}]" if g else "n/a"
         lang = f"{g['answer_language_accuracy']:.2f}" if g else "n/a"
         mark = " **P**" if p["name"] in result.get("pareto", []) else ""
+        ci = p.get("ru_throughput_ci")
+        speed = f"{p['ru_throughput_ratio']:.2f}x" + (f" [{ci[0]:.2f}, {ci[1]:.2f}]" if ci else "")
         rows.append(
             f"| {p['name']}{mark} | {p['train'].get('cpu_seconds', 0):.0f} "
             f"| {m['ru']['bits_per_char']:.3f} | {interval(p['ru_bpc_ratio'])} "
             f"| {interval(p['en_bpc_ratio'])} | {m['ru']['tokens_per_word']:.2f} "
-            f"| {p['ru_throughput_ratio']:.2f}x | {chrf} | {lang} |"
+            f"| {speed} | {chrf} | {lang} |"
         )
     return "\n".join(r for r in rows if r)
 
@@ -395,6 +413,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(RESULTS / "adaptation_frontier.json"))
     parser.add_argument("--plot", default=str(RESULTS / "adaptation_frontier.png"))
     parser.add_argument("--threads", type=int, default=0, help="torch threads (0: default)")
+    parser.add_argument(
+        "--init",
+        default="mean",
+        choices=("mean", "wmean", "random"),
+        help="initialisation of the new rows (ruadapt tokenizer extend --init)",
+    )
+    parser.add_argument(
+        "--retime",
+        action="store_true",
+        help="re-time the token counts whose decode speed was timed in-process (earlier runs)",
+    )
     parser.add_argument("--table", action="store_true", help="print --out as a markdown table")
     parser.add_argument(
         "--merge",
@@ -447,6 +476,8 @@ def main(argv: list[str] | None = None) -> int:
         "threads": torch.get_num_threads(),
         "recipes": {k: v and {"plugin": v[0], **v[1]} for k, v in RECIPES.items()},
     }
+    if args.init != "mean":  # absent means mean, so runs before this option stay comparable
+        settings["init"] = args.init
     old = json.loads(out_path.read_text()) if out_path.is_file() else {}
     same = compatible(old.get("settings"), settings)
     result: dict[str, Any] = {
@@ -466,14 +497,15 @@ def main(argv: list[str] | None = None) -> int:
         out_path.parent.mkdir(parents=True, exist_ok=True)
         out_path.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
 
-    base, base_tok = load_causal_lm("smollm2"), load_tokenizer("smollm2")
     if result["original"] is None:
         print("measuring the original", flush=True)
+        base, base_tok = load_causal_lm("smollm2"), load_tokenizer("smollm2")
         result["original"] = measure(base, base_tok, texts, prompts, args.gen_tokens)
+        del base
         save()
     orig = result["original"]
     for n in tokens:
-        ext = work / f"ext-{n}"
+        ext = work / (f"ext-{n}" if args.init == "mean" else f"ext-{n}-{args.init}")
         if not (ext / "run.json").is_file():
             extend_model(
                 "smollm2",
@@ -481,34 +513,35 @@ def main(argv: list[str] | None = None) -> int:
                 n,
                 str(ext),
                 max_chars=args.extend_chars,
+                init=args.init,
                 show_progress=False,
             )
-        if str(n) not in result["speed"]:
-            ext_model = load_causal_lm(str(ext))
-            speed = decode_speed(
-                {"original": (base, base_tok), "extended": (ext_model, load_tokenizer(str(ext)))},
-                args.speed_repeats,
-            )
-            speed["ratio"] = speed["extended"]["median"] / speed["original"]["median"]
+        old_speed = result["speed"].get(str(n))
+        if old_speed is None or (args.retime and old_speed.get("timing") != "isolated"):
+            print(f"timing decode speed at {n} new tokens (isolated)", flush=True)
+            speed = decode_speed(ext, args.speed_repeats)
+            if old_speed is not None:  # kept, so the change of method stays visible
+                speed["in_process"] = {k: v for k, v in old_speed.items() if k != "in_process"}
             result["speed"][str(n)] = speed
-            del ext_model
+            for point in result["points"]:
+                if point["new_tokens"] == n:
+                    apply_speed(point, speed)
             save()
         for recipe in recipes:
             name = f"{recipe}@{n}"
-            if name in done or (n == 0 and RECIPES[recipe] is not None):
-                continue  # with 0 new tokens the extension is the original: nothing to adapt
+            if name in done:
+                continue
             print(f"== {name}", flush=True)
             if RECIPES[recipe] is None:
                 trained, path = {"cpu_seconds": 0.0}, ext
             else:
-                trained = train_point(
-                    recipe, ext, work / name.replace("@", "-"), args.steps, replay
-                )
+                # steps in the folder name: a run at another budget never reuses this one
+                folder = f"{ext.name.replace('ext-', recipe + '-')}-{args.steps}steps"
+                trained = train_point(recipe, ext, work / folder, args.steps, replay)
                 path = Path(trained["output"])
             model, tok = load_causal_lm(str(path)), load_tokenizer(str(path))
             m = measure(model, tok, texts, prompts, args.gen_tokens)
             del model
-            tpc_gain = orig["ru"]["tokens"] / m["ru"]["tokens"]  # same characters
             point = {
                 "name": name,
                 "recipe": recipe,
@@ -516,11 +549,11 @@ def main(argv: list[str] | None = None) -> int:
                 "train": trained,
                 "ru_bpc_ratio": paired_ratio(m["ru"]["text_bits"], orig["ru"]["text_bits"]),
                 "en_bpc_ratio": paired_ratio(m["en"]["text_bits"], orig["en"]["text_bits"]),
-                "ru_tokens_per_char_gain": tpc_gain,
-                "decode_speed_ratio": result["speed"][str(n)]["ratio"],
-                "ru_throughput_ratio": tpc_gain * result["speed"][str(n)]["ratio"],
+                # same characters, so the token ratio is the tokens-per-character gain
+                "ru_tokens_per_char_gain": orig["ru"]["tokens"] / m["ru"]["tokens"],
                 "measured": m,
             }
+            apply_speed(point, result["speed"][str(n)])
             result["points"].append(point)
             save()
             r, e = point["ru_bpc_ratio"], point["en_bpc_ratio"]

@@ -51,3 +51,26 @@ def test_a_recipe_added_since_keeps_the_points_already_measured(frontier):
     assert not frontier.compatible(settings, changed), "a point's own recipe changed"
     assert not frontier.compatible(settings, {**settings, "steps": 60})
     assert not frontier.compatible(None, settings)
+
+
+def test_throughput_interval_is_the_token_gain_times_the_decode_interval(frontier):
+    point = {"ru_tokens_per_char_gain": 2.0}
+    frontier.apply_speed(point, {"ratio": 0.9, "ratio_ci": [0.8, 1.0]})
+    assert point["decode_speed_ratio"] == 0.9
+    assert point["ru_throughput_ratio"] == pytest.approx(1.8)
+    assert point["ru_throughput_ci"] == pytest.approx([1.6, 2.0])
+    legacy = {"ru_tokens_per_char_gain": 2.0}
+    frontier.apply_speed(legacy, {"ratio": 1.1})  # in-process timing had no interval
+    assert "ru_throughput_ci" not in legacy and legacy["ru_throughput_ratio"] == pytest.approx(2.2)
+
+
+def test_decode_speed_times_both_sides_in_their_own_processes(frontier, monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    speed = frontier.decode_speed("tiny", repeats=2, new_tokens=4, original="tiny")
+    assert speed["timing"] == "isolated"
+    assert len(speed["extended"]["samples"]) == len(speed["original"]["samples"]) == 2
+    low, high = speed["ratio_ci"]
+    assert low <= speed["ratio"] <= high
+    sides = speed["extended"]["samples"], speed["original"]["samples"]
+    pairs = [a / b for a, b in zip(*sides, strict=True)]
+    assert min(pairs) <= speed["ratio"] <= max(pairs)  # a geometric mean of the pair ratios
