@@ -71,6 +71,27 @@ def can_mask_assistant(tokenizer: Any) -> bool:
     return True
 
 
+ANSWER_CHECK_LIMIT = 2000  # conversations checked for answers lost to truncation
+
+
+def answerless_conversations(tokenizer: Any, dataset: Any, max_length: int) -> tuple[int, int]:
+    """(conversations whose text before the first answer already fills ``max_length`` tokens,
+    conversations checked): truncation leaves those without a single answer token, so under
+    an answer-only loss they train nothing. At most ``ANSWER_CHECK_LIMIT`` are checked."""
+    lost = checked = 0
+    for example in dataset.select(range(min(len(dataset), ANSWER_CHECK_LIMIT))):
+        messages = example["messages"]
+        first = next((i for i, m in enumerate(messages) if m["role"] == "assistant"), None)
+        if first is None:
+            continue
+        text = tokenizer.apply_chat_template(
+            messages[:first], tokenize=False, add_generation_prompt=True
+        )
+        lost += len(tokenizer(text, add_special_tokens=False)["input_ids"]) >= max_length
+        checked += 1
+    return lost, checked
+
+
 def last_turn_as_completion(example: dict) -> dict:
     """A conversation as prompt (all before the last answer) + completion (the last answer)."""
     messages = example["messages"]
@@ -85,6 +106,13 @@ def train(run: ruadapt.Run, config: SFTConfig) -> None:
     dataset, eval_dataset = run.dataset, run.eval_dataset
     set_chat_template(run, config.chat_template)
     model = chat_model(run)
+    lost, checked = answerless_conversations(run.tokenizer, dataset, run.options.max_length)
+    if lost and config.assistant_only_loss:
+        note(
+            f"{lost} of {checked} conversations have no answer token left within "
+            f"max_length={run.options.max_length} (the prompt alone fills it), so they train "
+            "nothing; raise --max-length"
+        )
     assistant_only = config.assistant_only_loss
     if assistant_only and not can_mask_assistant(run.tokenizer):
         note(

@@ -143,3 +143,25 @@ def test_docs_describe_every_option_of_every_method():
     configs = [sft.SFTConfig, lora.LoRAConfig, dpo.DPOConfig, simpo.SimPOConfig, kto.KTOConfig]
     missing = [f.name for c in configs for f in fields(c) if f"`{f.name}`" not in text]
     assert not missing, f"docs/methods.md does not mention {missing}"
+
+
+def test_sft_names_conversations_that_truncation_leaves_without_an_answer(
+    tiny_model, tmp_path, capsys
+):
+    data = tmp_path / "chat.jsonl"
+    long = {"role": "user", "content": "очень длинный вопрос " * 10}
+    short = {"role": "user", "content": "Привет!"}
+    answer = {"role": "assistant", "content": "Здравствуйте."}
+    data.write_text(
+        "".join(
+            json.dumps({"messages": [q, answer]}, ensure_ascii=False) + "\n" for q in [long, short]
+        )
+    )
+    args = run_args(tiny_model, str(data), tmp_path / "o", "--plugin", "sft", "--max-steps", "1")
+    code, _, err = invoke([*args, "--set", "max_length=48", "--set", "batch_size=2"], capsys)
+    assert code == 0, err
+    assert "1 of 2 conversations have no answer token left within max_length=48" in err
+    args[args.index(str(tmp_path / "o"))] = str(tmp_path / "o2")
+    code, _, err = invoke([*args, "--set", "max_length=512", "--set", "batch_size=2"], capsys)
+    assert code == 0, err
+    assert "no answer token" not in err
