@@ -58,6 +58,8 @@ RECIPES: dict[str, tuple[str, dict[str, Any]] | None] = {
         {"train": "embeddings", "new_rows_only": True, "learning_rate": 5e-3, "bpc_texts": 0},
     ),
     "cpt-all": ("cpt", {"train": "all", "learning_rate": 1e-4, "bpc_texts": 0}),
+    # 30 steps is short: does a 5x learning rate buy what more steps would?
+    "cpt-all-lr5e-4": ("cpt", {"train": "all", "learning_rate": 5e-4, "bpc_texts": 0}),
     "transfer": (
         "transfer",
         {"train": "all", "learning_rate": 1e-4, "chunk_loss": "squared", "hidden_weight": 1.0},
@@ -298,6 +300,7 @@ def plot(result: dict, path: Path) -> None:
         "transfer-new-rows": "^",
         "transfer-bkl": "d",
         "mix": "*",
+        "cpt-all-lr5e-4": "P",
     }
     fig, ax = plt.subplots(figsize=(7, 5))
     ax.axvspan(1.5, 3, ymax=0, alpha=0)  # keep the target's x in view
