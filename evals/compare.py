@@ -24,6 +24,7 @@ COMPARED = (
     ("generation", "bleu"),
     ("generation", "answer_language_accuracy"),
     ("mc", "mc_accuracy"),
+    ("reference-bpc", "bits_per_char"),
     ("lm", "bits_per_char"),
     ("speed", "content_chars_per_second"),
     ("speed", "words_per_second"),

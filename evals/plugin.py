@@ -6,12 +6,21 @@ dependencies inside ``run``.
 
 from __future__ import annotations
 
-from ruadapt_evals.tasks import generation, harness, lm, mc, preference, speed, tokenization
+from ruadapt_evals.tasks import (
+    generation,
+    harness,
+    lm,
+    mc,
+    preference,
+    reference,
+    speed,
+    tokenization,
+)
 
 from ruadapt.hookspecs import hookimpl
 
 #: The order tasks run in and appear in reports when ``--tasks`` is not given.
-BUILTIN = (speed, tokenization, lm, generation, mc, preference, harness)
+BUILTIN = (speed, tokenization, lm, generation, reference, mc, preference, harness)
 
 
 @hookimpl

@@ -22,7 +22,7 @@ from ruadapt.config import coerce
 from ruadapt.errors import UserError
 
 SCHEMA_VERSION = 1
-DEFAULT_TASKS = ("speed", "tokenization", "lm", "generation", "mc", "preference")
+DEFAULT_TASKS = ("speed", "tokenization", "lm", "generation", "reference-bpc", "mc", "preference")
 # run only when named in --tasks or when their option is set
 OPT_IN = {"lm-eval": "lm_eval_tasks"}
 REPORT_FILES = ("report.json", "report.md", "report.html", "generations.jsonl")

@@ -23,6 +23,7 @@ HEADLINE: tuple[tuple[str, str], ...] = (
     ("generation", "bleu"),
     ("generation", "answer_language_accuracy"),
     ("generation", "mean_answer_chars"),
+    ("reference-bpc", "bits_per_char"),
     ("mc", "mc_accuracy"),
     ("preference", "win_rate"),
 )

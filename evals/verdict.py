@@ -21,6 +21,7 @@ FINDINGS = (
     ("lm", "bits_per_char", "bits/char"),
     ("generation", "chrf", "chrF++"),
     ("generation", "answer_language_accuracy", "answers in {language}"),
+    ("reference-bpc", "bits_per_char", "reference-answer bits/char"),
     ("mc", "mc_accuracy", "MC accuracy"),
     ("preference", "win_rate", "reward win rate vs references"),
 )

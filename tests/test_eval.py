@@ -215,6 +215,34 @@ def test_bits_per_char_matches_a_one_text_at_a_time_computation(run, tiny_model)
         assert got == pytest.approx(bits / chars, rel=1e-4)
 
 
+def test_reference_bits_per_char_match_an_unbatched_recomputation(run, tiny_model):
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    report, _ = run
+    tok = AutoTokenizer.from_pretrained(tiny_model)
+    model = AutoModelForCausalLM.from_pretrained(tiny_model).eval()
+    for lang in ("ru", "en"):
+        bits = chars = 0.0
+        for pair in PROMPTS:
+            question, answer = pair[lang], pair[f"{lang}_reference"]
+            text = tok.apply_chat_template(
+                [{"role": "user", "content": question}], tokenize=False, add_generation_prompt=True
+            )
+            context = tok(text, add_special_tokens=False)["input_ids"]
+            ids = torch.tensor([context + tok(answer, add_special_tokens=False)["input_ids"]])
+            with torch.no_grad():
+                logp = torch.log_softmax(model(ids).logits[0, :-1].float(), -1)
+            targets = ids[0, len(context) :, None]
+            bits += -logp[len(context) - 1 :].gather(1, targets).sum().item() / math.log(2)
+            chars += len(answer)
+        task = report["tasks"]["reference-bpc"]
+        assert task["model"][lang]["bits_per_char"] == pytest.approx(bits / chars, rel=1e-4)
+        # the model against itself: the paired difference is exactly none
+        diff = task["model_vs_baseline"]["differences"][lang]["bits_per_char"]
+        assert diff["difference"] == pytest.approx(0.0, abs=1e-9) and not diff["excludes_zero"]
+
+
 def test_generation_metrics_match_sacrebleu_on_the_saved_answers(run):
     from ruadapt_evals.metrics import script_of
     from sacrebleu.metrics import BLEU, CHRF

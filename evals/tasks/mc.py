@@ -25,23 +25,32 @@ def continuation_logprobs(
     The context is tokenized alone and the continuation's tokens are what the full text adds,
     as lm-evaluation-harness does; the leading space stays with the continuation.
     """
+    rows = []
+    for context, continuation in pairs:
+        ctx_ids = tokenizer(context)["input_ids"]
+        full = tokenizer(context + continuation)["input_ids"]
+        rows.append((full[: len(ctx_ids)], full[len(ctx_ids) :]))
+    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
+    return continuation_logprobs_of_ids(model, rows, pad, batch_size)
+
+
+def continuation_logprobs_of_ids(
+    model: Any, rows: list[tuple[list[int], list[int]]], pad_id: int, batch_size: int
+) -> list[float]:
+    """Summed log-prob of each ``(context ids, continuation ids)`` row's continuation given its
+    context (right-padded batches; the context must not be empty)."""
     import torch
 
     device = next(model.parameters()).device
-    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
     scores: list[float] = []
     with torch.inference_mode():
-        for start in range(0, len(pairs), batch_size):
-            rows, spans = [], []
-            for context, continuation in pairs[start : start + batch_size]:
-                ctx_ids = tokenizer(context)["input_ids"]
-                full = tokenizer(context + continuation)["input_ids"]
-                rows.append(full)
-                spans.append((len(ctx_ids), len(full)))
-            width = max(map(len, rows))
-            ids = torch.full((len(rows), width), pad, dtype=torch.long)
+        for start in range(0, len(rows), batch_size):
+            batch = [c + x for c, x in rows[start : start + batch_size]]
+            spans = [(len(c), len(c) + len(x)) for c, x in rows[start : start + batch_size]]
+            width = max(map(len, batch))
+            ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
             mask = torch.zeros_like(ids)
-            for i, row in enumerate(rows):
+            for i, row in enumerate(batch):
                 ids[i, : len(row)] = torch.tensor(row)
                 mask[i, : len(row)] = 1
             logits = model(input_ids=ids.to(device), attention_mask=mask.to(device)).logits
