@@ -176,20 +176,27 @@ def answers(eval_dir: Path) -> dict[str, dict[str, dict[str, Any]]]:
     return out
 
 
-def mc_accuracy(eval_dir: Path, base_dir: Path, lang: str) -> dict[str, Any] | None:
-    """MC accuracy with its interval and, on the same items, the paired difference to SFT."""
-    from ruadapt_evals.bootstrap import mean_of
+def task_items(directory: Path, task: str, lang: str) -> dict[str, list] | None:
+    """The per-item lists of one task and language in an eval folder's report."""
+    report = json.loads((directory / "report.json").read_text())
+    side = (report["tasks"].get(task) or {}).get("model", {}).get(lang) or {}
+    return side.get("per_item")
 
-    def per_item(directory: Path) -> list[float] | None:
-        report = json.loads((directory / "report.json").read_text())
-        mc = report["tasks"].get("mc", {}).get("model", {}).get(lang) or {}
-        return mc.get("per_item", {}).get("correct")
 
-    mine, theirs = per_item(eval_dir), per_item(base_dir)
-    if not mine or not theirs or len(mine) != len(theirs):
+def paired_metric(eval_dir: Path, base_dir: Path, task: str, lang: str) -> dict[str, Any] | None:
+    """MC accuracy (``mc``) or reference bits/char (``reference-bpc``) with its interval and,
+    on the same items, the paired difference to SFT."""
+    from ruadapt_evals.bootstrap import mean_of, ratio_of_sums
+
+    key, stat = {
+        "mc": ("correct", lambda i: mean_of(i["correct"])),
+        "reference-bpc": ("bits", lambda i: ratio_of_sums(i["bits"], i["chars"])),
+    }[task]
+    mine, theirs = task_items(eval_dir, task, lang), task_items(base_dir, task, lang)
+    if not mine or not theirs or len(mine[key]) != len(theirs[key]):
         return None
-    out = compared(mean_of(mine), mean_of(theirs), len(mine))
-    out["items"] = len(mine)
+    out = compared(stat(mine), stat(theirs), len(mine[key]))
+    out["items"] = len(mine[key])
     return out
 
 
@@ -292,7 +299,8 @@ def collect(output: Path, watched: dict[str, dict[str, float]]) -> dict[str, Any
         entry: dict[str, Any] = {}
         for lang in ("ru", "en"):
             entry[lang] = quality(board[name][lang], sft[lang], lang)
-            entry[lang]["mc_accuracy"] = mc_accuracy(eval_dir, output / "eval-sft", lang)
+            for key, task in (("mc_accuracy", "mc"), ("reference_bpc", "reference-bpc")):
+                entry[lang][key] = paired_metric(eval_dir, output / "eval-sft", task, lang)
         if (output / name / "run.json").is_file():
             entry["cost"] = training_cost(output / name, watched.get(name))
         rows[name] = entry
@@ -328,8 +336,8 @@ def table(rows: dict[str, Any]) -> str:
     """The Markdown table of the board (Russian quality, English quality, cost)."""
     head = (
         "| model | ru chrF++ | Δ vs SFT | ru lang acc % | Δ | ru MC % | RM win vs SFT (ru) % "
-        "| ru chars | en chrF++ | Δ | en lang acc % | en MC % | steps | train s | CPU s "
-        "| peak MB | tok/s |\n|" + "---|" * 17
+        "| ru ref bits/char | Δ | ru chars | en chrF++ | Δ | en lang acc % | en MC % "
+        "| en ref bits/char | Δ | steps | train s | CPU s | peak MB | tok/s |\n|" + "---|" * 21
     )
     lines = [head]
     for name, r in rows.items():
@@ -345,11 +353,15 @@ def table(rows: dict[str, Any]) -> str:
                     delta(ru["answer_language_accuracy"], 100, 0),
                     fmt(ru.get("mc_accuracy"), 100, 0),
                     fmt(ru.get("rm_win_rate_vs_sft"), 100, 0),
+                    fmt(ru.get("reference_bpc"), digits=3),
+                    delta(ru.get("reference_bpc"), digits=3),
                     f"{ru['mean_answer_chars']['value']:.0f}",
                     fmt(en.get("chrf")),
                     delta(en.get("chrf")),
                     fmt(en["answer_language_accuracy"], 100, 0),
                     fmt(en.get("mc_accuracy"), 100, 0),
+                    fmt(en.get("reference_bpc"), digits=3),
+                    delta(en.get("reference_bpc"), digits=3),
                     str(cost.get("optimizer_steps", "—")),
                     str(cost.get("train_seconds", "—")),
                     str(cost.get("cpu_seconds", "—")),
@@ -363,16 +375,18 @@ def table(rows: dict[str, Any]) -> str:
 
 
 def plot(rows: dict[str, Any], path: Path, title: str) -> None:
-    """Russian chrF++ and RM win rate vs SFT (with intervals) against training CPU seconds."""
+    """Russian chrF++, reference bits/char and RM win rate vs SFT (with intervals) against
+    training CPU seconds."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+    fig, axes = plt.subplots(1, 3, figsize=(15, 4.2))
     for ax, key, label, scale in (
-        (axes[0], "chrf", "Russian chrF++", 1.0),
-        (axes[1], "rm_win_rate_vs_sft", "reward-model win rate vs SFT, Russian (%)", 100.0),
+        (axes[0], "chrf", "Russian chrF++ (higher is better)", 1.0),
+        (axes[1], "reference_bpc", "Russian reference bits/char (lower is better)", 1.0),
+        (axes[2], "rm_win_rate_vs_sft", "reward-model win rate vs SFT, Russian (%)", 100.0),
     ):
         for name, r in rows.items():
             entry = r["ru"].get(key)

@@ -71,10 +71,12 @@ def test_fast_board_runs_end_to_end(tmp_path):
         for lang in ("ru", "en"):
             assert "value" in row[lang]["chrf"] and len(row[lang]["chrf"]["ci95"]) == 2
             assert row[lang]["mc_accuracy"] is not None
+            assert row[lang]["reference_bpc"]["value"] > 0
             assert "rm_win_rate_vs_sft" in row[lang]
         if name != "original":
             cost = row["cost"]
             assert cost["optimizer_steps"] >= 1 and cost["train_seconds"] > 0
             assert cost["peak_rss_mb"] > 0
     assert saved["rows"]["sft"]["ru"]["rm_win_rate_vs_sft"]["value"] == 0.5  # itself: ties
+    assert saved["rows"]["sft"]["ru"]["reference_bpc"]["vs_sft"]["value"] == 0.0
     assert (tmp_path / "board.png").stat().st_size > 0
