@@ -335,9 +335,12 @@ def plot(result: dict, path: Path) -> None:
     ax.axhline(1.0, color="grey", linewidth=0.8)
     ax.axhline(1.05, color="green", linewidth=0.8, linestyle="--")
     ax.axvline(1.5, color="green", linewidth=0.8, linestyle="--")
-    ys = [p["ru_bpc_ratio"]["high"] for p in result["points"]]
-    ax.set_ylim(0.95, max(ys + [1.3]) * 1.03)
-    ax.set_xlim(0.9, max([p["ru_throughput_ratio"] for p in result["points"]] + [1.6]) * 1.05)
+    points = result["points"]
+    lows = [p["ru_bpc_ratio"]["low"] for p in points] + [0.95]
+    highs = [p["ru_bpc_ratio"]["high"] for p in points] + [1.3]
+    ax.set_ylim(min(lows) - 0.02, max(highs) * 1.03)
+    xs = [p.get("ru_throughput_ci", [0, p["ru_throughput_ratio"]])[1] for p in points] + [1.6]
+    ax.set_xlim(0.9, max(xs) * 1.03)
     ax.set_xlabel("Russian content throughput / original (higher is faster)")
     ax.set_ylabel("held-out Russian bits per char / original (lower is better)")
     ax.set_title(f"SmolLM2-135M adapted to Russian, {result['settings']['steps']} steps per point")
