@@ -40,7 +40,15 @@ def interrupted_run(request, tiny_model, tiny_data, tmp_path):
         *(x for s in sets for x in ("--set", s)),
     ]
     with open(f"{out}.log", "w") as log:
-        proc = subprocess.Popen(_ruadapt(*args), env=ENV, stdout=subprocess.DEVNULL, stderr=log)
+        proc = subprocess.Popen(
+            _ruadapt(*args),
+            env=ENV,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+            # a shell starts background jobs with SIGINT ignored and children inherit that,
+            # so under `.ci/run &` the Ctrl-C test would signal a run that cannot hear it
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        )
     first = out / "checkpoints" / "checkpoint-2" / "trainer_state.json"
     deadline = time.time() + 240
     while not first.exists() and proc.poll() is None and time.time() < deadline:
