@@ -79,6 +79,18 @@ RECIPES: dict[str, tuple[str, dict[str, Any]] | None] = {
             "hidden_weight": 1.0,
         },
     ),
+    # transfer-bkl without the hidden-state term: at 0 new tokens, is the float16 cache of the
+    # teacher's hidden states what moves a student identical to its teacher?
+    "transfer-bkl-chunks-only": (
+        "transfer",
+        {
+            "train": "all",
+            "learning_rate": 1e-4,
+            "chunk_loss": "binary_kl",
+            "temperature": 2.0,
+            "hidden_weight": 0.0,
+        },
+    ),
     "mix": (
         "transfer",
         {
