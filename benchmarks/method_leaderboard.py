@@ -185,18 +185,16 @@ def task_items(directory: Path, task: str, lang: str) -> dict[str, list] | None:
 
 def paired_metric(eval_dir: Path, base_dir: Path, task: str, lang: str) -> dict[str, Any] | None:
     """MC accuracy (``mc``) or reference bits/char (``reference-bpc``) with its interval and,
-    on the same items, the paired difference to SFT."""
-    from ruadapt_evals.bootstrap import mean_of, ratio_of_sums
+    on the same items, the paired difference to SFT; the statistic is the one the eval's own
+    intervals use for that metric (``ruadapt_evals.intervals.ESTIMATORS``)."""
+    from ruadapt_evals.intervals import ESTIMATORS
 
-    key, stat = {
-        "mc": ("correct", lambda i: mean_of(i["correct"])),
-        "reference-bpc": ("bits", lambda i: ratio_of_sums(i["bits"], i["chars"])),
-    }[task]
+    needs, statistic = ESTIMATORS[{"mc": "mc_accuracy", "reference-bpc": "bits_per_char"}[task]]
     mine, theirs = task_items(eval_dir, task, lang), task_items(base_dir, task, lang)
-    if not mine or not theirs or len(mine[key]) != len(theirs[key]):
+    if not mine or not theirs or len(mine[needs[0]]) != len(theirs[needs[0]]):
         return None
-    out = compared(stat(mine), stat(theirs), len(mine[key]))
-    out["items"] = len(mine[key])
+    out = compared(statistic(mine), statistic(theirs), len(mine[needs[0]]))
+    out["items"] = len(mine[needs[0]])
     return out
 
 
