@@ -106,8 +106,13 @@ def train(run: ruadapt.Run, config: SFTConfig) -> None:
     dataset, eval_dataset = run.dataset, run.eval_dataset
     set_chat_template(run, config.chat_template)
     model = chat_model(run)
-    lost, checked = answerless_conversations(run.tokenizer, dataset, run.options.max_length)
-    if lost and config.assistant_only_loss:
+    # only an answer-only loss trains nothing on them; a whole-conversation loss still learns
+    lost, checked = (
+        answerless_conversations(run.tokenizer, dataset, run.options.max_length)
+        if config.assistant_only_loss
+        else (0, 0)
+    )
+    if lost:
         note(
             f"{lost} of {checked} conversations have no answer token left within "
             f"max_length={run.options.max_length} (the prompt alone fills it), so they train "
