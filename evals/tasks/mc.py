@@ -30,18 +30,18 @@ def continuation_logprobs(
         ctx_ids = tokenizer(context)["input_ids"]
         full = tokenizer(context + continuation)["input_ids"]
         rows.append((full[: len(ctx_ids)], full[len(ctx_ids) :]))
-    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
-    return continuation_logprobs_of_ids(model, rows, pad, batch_size)
+    return continuation_logprobs_of_ids(model, tokenizer, rows, batch_size)
 
 
 def continuation_logprobs_of_ids(
-    model: Any, rows: list[tuple[list[int], list[int]]], pad_id: int, batch_size: int
+    model: Any, tokenizer: Any, rows: list[tuple[list[int], list[int]]], batch_size: int
 ) -> list[float]:
     """Summed log-prob of each ``(context ids, continuation ids)`` row's continuation given its
     context (right-padded batches; the context must not be empty)."""
     import torch
 
     device = next(model.parameters()).device
+    pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
     scores: list[float] = []
     with torch.inference_mode():
         for start in range(0, len(rows), batch_size):

@@ -30,8 +30,7 @@ def reference_bits(
         (ctx, tokenizer(ref, add_special_tokens=False)["input_ids"])
         for ctx, ref in zip(contexts, references, strict=True)
     ]
-    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
-    scores = continuation_logprobs_of_ids(model, rows, pad, options.batch_size)
+    scores = continuation_logprobs_of_ids(model, tokenizer, rows, options.batch_size)
     return [-s / math.log(2) for s in scores]
 
 
