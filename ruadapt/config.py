@@ -25,6 +25,7 @@ from typing import Any
 
 import yaml
 
+from ruadapt import safe_yaml
 from ruadapt.errors import UserError, read_text
 
 
@@ -233,7 +234,7 @@ def coerce(key: str, value: Any, tp: Any) -> Any:
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
         return _coerce_any(key, value, [tp])
     if isinstance(value, str) and tp is not str:
-        value = yaml.safe_load(value) if value.strip() else value
+        value = _yaml_value(key, value)
     try:
         if tp is bool:
             if isinstance(value, bool):
@@ -265,7 +266,7 @@ def _coerce_any(key: str, value: Any, choices: list[Any]) -> Any:
     """A value for a field of several possible types (TRL's ``float | None``, ``Enum | str``)."""
     enums = [c for c in choices if isinstance(c, type) and issubclass(c, enum.Enum)]
     if isinstance(value, str):
-        parsed = yaml.safe_load(value) if value.strip() else value
+        parsed = _yaml_value(key, value)
         for tp in (bool, int, float, list, dict):
             if tp in choices or any(typing.get_origin(c) is tp for c in choices):
                 if isinstance(parsed, tp) and not (tp is int and isinstance(parsed, bool)):
@@ -280,6 +281,19 @@ def _coerce_any(key: str, value: Any, choices: list[Any]) -> Any:
             hint = f"did you mean {close[0]!r}?" if close else f"one of {', '.join(known[:8])}, ..."
             raise UserError(f"option {key!r}: {value!r} is not a valid {e.__name__}; {hint}")
     return value
+
+
+def _yaml_value(key: str, text: str) -> Any:
+    """A ``--set`` value read as YAML (``[a, b]``, ``1e-4``, ``true``); text that is not
+    YAML stays text, and refused YAML (an alias bomb, a duplicate key) names the option."""
+    if not text.strip():
+        return text
+    try:
+        return safe_yaml.load(text)
+    except safe_yaml.YamlProblem as exc:
+        raise UserError(f"option {key!r}: {exc}") from None
+    except yaml.YAMLError:
+        return text
 
 
 def parse_set(items: list[str]) -> dict[str, str]:
@@ -299,7 +313,9 @@ def load_yaml(path: str | Path) -> dict[str, Any]:
     if not p.is_file():
         raise UserError(f"config file not found: {p}")
     try:
-        data = yaml.safe_load(read_text(p, "config file")) or {}
+        data = safe_yaml.load(read_text(p, "config file")) or {}
+    except safe_yaml.YamlProblem as exc:
+        raise UserError(f"{p}:{exc.line}: {exc}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark else ""

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ruadapt.errors import UserError
+from ruadapt.recipe_check import check_method_stage, check_overrides, check_shape, check_step
 from ruadapt.runner import is_complete, latest_checkpoint, write_atomic
 
 STATE_FILE = "pipeline.json"
@@ -128,6 +129,7 @@ def load_recipe(path: str | Path, output: str | None = None) -> Recipe:
     unknown = set(data) - {"output", "model", "stages", "defaults", "description"}
     if unknown:
         raise UserError(f"{path}: unknown top-level key(s) {sorted(unknown)}")
+    check_shape(path, data)
     raw_stages = data.get("stages")
     if not isinstance(raw_stages, list) or not raw_stages:
         raise UserError(f"{path}: 'stages' must be a non-empty list")
@@ -247,9 +249,13 @@ def run_pipeline(
     names = [s.name for s, *_ in steps]
     if start_from is not None and start_from not in names:
         raise UserError(f"--from {start_from!r}: no such stage (stages: {', '.join(names)})")
-    for stage, *_ in steps:  # fail on unknown methods before the first stage runs
+    check_overrides(recipe.path, overrides or {}, names)
+    for stage, options, _, _ in steps:  # every stage's mistakes fail before the first runs
         if stage.method:
             registry.method(stage.method)
+            check_method_stage(recipe.path, stage.name, stage.method, options, registry)
+        else:
+            check_step(recipe.path, stage.name, stage.step, options)
     from ruadapt import outputs
 
     root = recipe.output
