@@ -110,6 +110,20 @@ def mean_of(values: Any) -> Statistic:
     return lambda idx: float(arr[idx].mean())
 
 
+def mean_of_ratios(numerator: Any, denominator: Any) -> Statistic:
+    """Statistic ``mean(numerator[i] / denominator[i])`` over the resampled items with a
+    positive denominator (an item with nothing to count is left out, not counted as 0)."""
+    import numpy as np
+
+    num, den = np.asarray(numerator, dtype=float), np.asarray(denominator, dtype=float)
+
+    def stat(idx: Any) -> float:
+        keep = den[idx] > 0
+        return float((num[idx][keep] / den[idx][keep]).mean()) if keep.any() else math.nan
+
+    return stat
+
+
 def from_summed_rows(rows: Any, score: Callable[[list[float]], float]) -> Statistic:
     """Statistic ``score(column sums of rows[idx])``: corpus metrics from per-item counts."""
     import numpy as np

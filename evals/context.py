@@ -22,7 +22,12 @@ class EvalOptions:
     batch_size: int = 16
     prompt_format: str = "auto"  # auto: the chat template when the tokenizer has one
     speed_prompts: int = 32  # prompts per language timed by the speed task
-    speed_repeats: int = 5  # timed repeats; the median is reported
+    speed_repeats: int = 5  # timed repeats (with a baseline: at least this many); the median
+    # with a baseline timed in its own process: more interleaved repeats until the 95% interval
+    # of the model/baseline ratio is within +-speed_ci_target (relative), at most
+    # speed_max_repeats; 0 turns it off (exactly speed_repeats)
+    speed_ci_target: float = 0.05
+    speed_max_repeats: int = 15
     speed_warmup: int = 1  # untimed repeats first (allocator, caches, lazy init)
     # with a baseline: "process" times each side in its own process, repeats interleaved;
     # "none" times them in this process, one after the other (less memory, less fair)
@@ -30,7 +35,7 @@ class EvalOptions:
     reward_model: str | None = None
     mc_items: str | None = None  # JSONL of choice items; default: bundled ru-en-mc
     max_prompts: int | None = None  # caps prompts and choice items (quick looks)
-    examples: int = 4  # example generations kept in the report
+    examples: int = 5  # example generations kept in the report, baseline beside model
     lm_eval_tasks: str | None = None  # opt-in lm-evaluation-harness tasks, comma-separated
     lm_eval_include: str | None = None  # folder of local lm-eval YAML tasks
     device: str = "auto"  # auto: cuda when available
@@ -46,6 +51,8 @@ class EvalOptions:
                 raise UserError(f"{name} must be at least 1, got {getattr(self, name)}")
         if self.max_prompts is not None and self.max_prompts < 1:
             raise UserError(f"max_prompts must be at least 1, got {self.max_prompts}")
+        if self.speed_ci_target < 0:
+            raise UserError(f"speed_ci_target must not be negative, got {self.speed_ci_target}")
         if self.speed_warmup < 0 or self.examples < 0:
             raise UserError("speed_warmup and examples must not be negative")
         from ruadapt_evals.generate import PROMPT_FORMATS
@@ -74,6 +81,7 @@ class EvalContext:
     _model: Any = None
     _tokenizer: Any = None
     _answers: dict[str, list[str]] = field(default_factory=dict)
+    _answer_ids: dict[str, list[list[int]]] = field(default_factory=dict)
     _items: list[ChoiceItem] | None = None
 
     @property
@@ -131,10 +139,38 @@ class EvalContext:
                 max_new_tokens=self.options.max_new_tokens,
                 batch_size=self.options.batch_size,
             )
+            self._answer_ids[lang] = new
             self._answers[lang] = [
                 self.tokenizer.decode(ids, skip_special_tokens=True).strip() for ids in new
             ]
         return self._answers[lang]
+
+    def answer_ids(self, lang: str) -> list[list[int]]:
+        """The generated ids behind ``answers(lang)``, cut before the end-of-answer token."""
+        self.answers(lang)
+        return self._answer_ids[lang]
+
+    def base_vocab_size(self) -> int | None:
+        """Where the original vocabulary ends, so ids at or above it are an extension's new
+        tokens: ``extension.json`` in the model folder (``first_new_id``, else
+        ``base_vocab_size``, as ``ruadapt tokenizer extend`` writes it), else the length of
+        the baseline's tokenizer (the original a comparison is made against), else, for the
+        baseline itself, its own length (it writes no new tokens); None when unknown."""
+        import json
+        from pathlib import Path
+
+        card = Path(self.spec).expanduser() / "extension.json"
+        if card.is_file():
+            try:
+                data = json.loads(card.read_text(encoding="utf-8"))
+                return int(data.get("first_new_id", data["base_vocab_size"]))
+            except (OSError, ValueError, KeyError, TypeError):
+                pass  # an unreadable card: fall back to the baseline's tokenizer
+        if self.other is not None:
+            return len(self.other.tokenizer)
+        if self.role == "baseline":
+            return len(self.tokenizer)
+        return None
 
     def generated(self) -> dict[str, list[str]]:
         """The answers generated so far, by language (for generations.jsonl)."""

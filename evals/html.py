@@ -20,6 +20,7 @@ from ruadapt_evals.tables import (
     paired_rows,
     subtitle,
     task_rows,
+    timing_note,
     title,
 )
 
@@ -37,6 +38,7 @@ tr:nth-child(even) td{background:#fafafa}.note{color:#666;font-size:12px}
 .ex{display:grid;grid-template-columns:1fr 1fr;gap:12px;margin:10px 0}
 .card{border:1px solid #ddd;border-radius:6px;padding:8px 10px;font-size:13px;min-width:0}
 .card h4{margin:0 0 6px 0;font-size:13px;color:#555}
+.pair{display:grid;grid-template-columns:1fr 1fr;gap:8px}.pair>div{min-width:0}
 .t{white-space:pre-wrap;overflow-wrap:anywhere;margin:2px 0 8px 0;padding:4px 6px;
 background:#f7f7f7;border-radius:4px;font-family:ui-monospace,Menlo,monospace;font-size:12px}
 .ci{display:block;font-size:10.5px;color:#777}.real{color:#1a4fb5}
@@ -81,18 +83,27 @@ def text_block(caption: str, text: str | None) -> str:
 
 
 def example_cards(report: dict[str, Any]) -> str:
-    """Each example as two cards, Russian beside English, model beside baseline inside each."""
+    """Each example as two cards, Russian beside English; inside each, the baseline's
+    (original's) answer beside the model's, so a reader sees what each one writes."""
     parts = []
     for ex in examples(report):
         cards = []
         for lang in LANGUAGES:
             side = ex[lang]
             language = "Russian" if lang == "ru" else "English"
+            answers = (
+                '<div class="pair"><div>'
+                + text_block("baseline (original)", side.get("baseline"))
+                + "</div><div>"
+                + text_block("model", side["answer"])
+                + "</div></div>"
+                if side.get("baseline") is not None
+                else text_block("model", side["answer"])
+            )
             cards.append(
                 f'<div class="card"><h4>{escape(ex["id"])} · {language}</h4>'
                 + text_block("prompt", side["prompt"])
-                + text_block("model", side["answer"])
-                + text_block("baseline", side.get("baseline"))
+                + answers
                 + text_block("reference", side.get("reference"))
                 + "</div>"
             )
@@ -120,6 +131,9 @@ def task_sections(report: dict[str, Any]) -> str:
             parts.append(table(headers, rows))
             if task == "speed":
                 parts.append(f"<p class='note'>{escape(SPREAD_NOTE)}</p>")
+                note = timing_note(report)
+                if note:
+                    parts.append(f"<p class='note'>{escape(note)}</p>")
         headers, rows = paired_rows(report, task)
         if rows:
             parts.append(table(headers, rows))

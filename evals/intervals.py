@@ -2,10 +2,11 @@
 
 A task that wants intervals stores, per language, ``per_item``: named lists with one entry
 per item (``bits``/``chars``/``bytes`` for lm, ``chrf_stats``/``bleu_stats``/``in_language``
-for generation, ``correct``/``correct_norm`` for mc, ``wins``/``judge_wins`` for
-preference). ``ESTIMATORS`` says which lists each metric is computed from; the suite then adds
-``ci`` beside the values and, with a baseline, paired differences over the same items.
-Third-party tasks get intervals by using the same names.
+and the writing counts of ``ruadapt_evals.writing.PER_ITEM_KEYS`` for generation,
+``correct``/``correct_norm`` for mc, ``wins``/``judge_wins`` for preference). ``ESTIMATORS``
+says which lists each metric is computed from; the suite then adds ``ci`` beside the values
+and, with a baseline, paired differences over the same items. Third-party tasks get
+intervals by using the same names.
 """
 
 from __future__ import annotations
@@ -32,7 +33,50 @@ ESTIMATORS: dict[str, tuple[tuple[str, ...], Factory]] = {
         ("bleu_stats",),
         lambda i: bootstrap.from_summed_rows(i["bleu_stats"], bleu_from_stats),
     ),
+    "chrf_equal_chars": (
+        ("chrf_equal_chars_stats",),
+        lambda i: bootstrap.from_summed_rows(i["chrf_equal_chars_stats"], chrf_from_stats),
+    ),
+    "echo_chrf": (
+        ("echo_chrf_stats",),
+        lambda i: bootstrap.from_summed_rows(i["echo_chrf_stats"], chrf_from_stats),
+    ),
+    "agreement_chrf": (
+        ("agreement_chrf_stats",),
+        lambda i: bootstrap.from_summed_rows(i["agreement_chrf_stats"], chrf_from_stats),
+    ),
     "answer_language_accuracy": (("in_language",), lambda i: bootstrap.mean_of(i["in_language"])),
+    # what the model writes (ruadapt_evals.writing; the speed task keeps the gen_* lists too)
+    "chars_per_token": (
+        ("gen_chars", "gen_tokens"),
+        lambda i: bootstrap.ratio_of_sums(i["gen_chars"], i["gen_tokens"]),
+    ),
+    "letters_per_token": (
+        ("gen_letters", "gen_tokens"),
+        lambda i: bootstrap.ratio_of_sums(i["gen_letters"], i["gen_tokens"]),
+    ),
+    "cyrillic_letters_per_token": (
+        ("gen_cyrillic", "gen_tokens"),
+        lambda i: bootstrap.ratio_of_sums(i["gen_cyrillic"], i["gen_tokens"]),
+    ),
+    "writing_efficiency": (
+        ("canonical_tokens", "gen_tokens"),
+        lambda i: bootstrap.ratio_of_sums(i["canonical_tokens"], i["gen_tokens"]),
+    ),
+    "new_token_share": (
+        ("new_ids", "gen_tokens"),
+        lambda i: bootstrap.ratio_of_sums(i["new_ids"], i["gen_tokens"]),
+    ),
+    "canonical_new_token_share": (
+        ("canonical_new_ids", "canonical_tokens"),
+        lambda i: bootstrap.ratio_of_sums(i["canonical_new_ids"], i["canonical_tokens"]),
+    ),
+    "repeated_ngram_share": (
+        ("repeated_ngrams", "ngrams"),
+        lambda i: bootstrap.mean_of_ratios(i["repeated_ngrams"], i["ngrams"]),
+    ),
+    "early_stop_rate": (("early_stop",), lambda i: bootstrap.mean_of(i["early_stop"])),
+    "echo_rate": (("echo",), lambda i: bootstrap.mean_of(i["echo"])),
     "mc_accuracy": (("correct",), lambda i: bootstrap.mean_of(i["correct"])),
     "mc_accuracy_norm": (("correct_norm",), lambda i: bootstrap.mean_of(i["correct_norm"])),
     "win_rate": (("wins",), lambda i: bootstrap.mean_of(i["wins"])),

@@ -11,17 +11,29 @@ import statistics
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-# metric -> (one-line meaning, higher is better?)
-METRICS: dict[str, tuple[str, bool]] = {
-    "content_chars_per_second": ("reference chars/token x decode tokens/s (headline speed)", True),
-    "content_words_per_second": ("reference words/token x decode tokens/s", True),
+# metric -> (one-line meaning, higher is better? None: neither direction is better)
+METRICS: dict[str, tuple[str, bool | None]] = {
+    "content_chars_per_second": (
+        "tokenizer ceiling: reference chars/token x decode tokens/s, the speed if the model "
+        "wrote like the references (not what it writes: see chars_per_second)",
+        True,
+    ),
+    "content_words_per_second": (
+        "tokenizer ceiling: reference words/token x decode tokens/s",
+        True,
+    ),
     "new_tokens_per_second": ("generated tokens / generation wall time", True),
     "new_tokens_per_cpu_second": (
         "generated tokens / CPU seconds of the process (CPU only; robust to a shared machine)",
         True,
     ),
     "decode_tokens_per_second": ("tokens after the first / time after the first", True),
-    "chars_per_second": ("characters of generated text / generation wall time", True),
+    "chars_per_second": (
+        "characters of the generated text / generation wall time (headline speed)",
+        True,
+    ),
+    "letters_per_second": ("Cyrillic + Latin letters of the generated text / wall time", True),
+    "cyrillic_letters_per_second": ("Cyrillic letters of the generated text / wall time", True),
     "words_per_second": ("razdel words of generated text / generation wall time", True),
     "prefill_seconds": ("one forward pass over a prompt batch", False),
     "time_to_first_token": ("generate() start to first new token, per batch", False),
@@ -29,7 +41,41 @@ METRICS: dict[str, tuple[str, bool]] = {
     "tokens_per_word": ("tokens / razdel words", False),
     "tokens_per_char": ("tokens / characters", False),
     "tokens_per_byte": ("tokens / UTF-8 bytes", False),
-    "chars_per_token": ("characters / tokens", True),
+    "chars_per_token": ("characters / tokens (generation, speed: of the generated text)", True),
+    "letters_per_token": (
+        "Cyrillic + Latin letters of the generated text / tokens generated",
+        True,
+    ),
+    "cyrillic_letters_per_token": (
+        "Cyrillic letters of the generated text / tokens generated",
+        True,
+    ),
+    "writing_efficiency": (
+        "canonical token count of the answers / tokens generated (1: writes as its tokenizer "
+        "would split the same text)",
+        True,
+    ),
+    "new_token_share": ("share of generated tokens from the extension (id >= base vocab)", None),
+    "canonical_new_token_share": (
+        "share of extension tokens in the canonical tokenisation of the same answers",
+        None,
+    ),
+    "repeated_ngram_share": (
+        "share of an answer's word 4-grams repeating an earlier one, mean over answers",
+        False,
+    ),
+    "early_stop_rate": ("share of answers ended by the model (EOS) before the token budget", None),
+    "echo_rate": ("share of answers >= 80% copied from their prompt (runs of >= 12 chars)", False),
+    "tokens_generated": ("text-carrying tokens generated over all answers", None),
+    "chrf_equal_chars": (
+        "chrF++ vs references, each answer cut to its reference's length in characters",
+        True,
+    ),
+    "echo_chrf": ("chrF++ of the prompt itself as the answer, cut like chrf_equal_chars", None),
+    "agreement_chrf": (
+        "chrF++ of the model's answers against the baseline's, cut to the baseline's length",
+        True,
+    ),
     "bits_per_char": ("sum of token NLL in bits / characters", False),
     "bits_per_byte": ("sum of token NLL in bits / UTF-8 bytes", False),
     "bits_per_text": ("sum of token NLL in bits / texts (same content in both languages)", False),
@@ -48,13 +94,27 @@ METRICS: dict[str, tuple[str, bool]] = {
 
 # metric -> unit and scale, shown beside every value in the reports (the glossary's source)
 UNITS: dict[str, str] = {
-    "content_chars_per_second": "chars/s",
-    "content_words_per_second": "words/s",
+    "content_chars_per_second": "chars/s, tokenizer ceiling",
+    "content_words_per_second": "words/s, tokenizer ceiling",
     "new_tokens_per_second": "tokens/s",
     "new_tokens_per_cpu_second": "tokens/CPU-s",
     "decode_tokens_per_second": "tokens/s",
     "prefill_tokens_per_second": "tokens/s",
     "chars_per_second": "chars/s",
+    "letters_per_second": "letters/s",
+    "cyrillic_letters_per_second": "letters/s",
+    "letters_per_token": "letters/token",
+    "cyrillic_letters_per_token": "letters/token",
+    "writing_efficiency": "canonical tokens/token",
+    "new_token_share": "share 0-1",
+    "canonical_new_token_share": "share 0-1",
+    "repeated_ngram_share": "share 0-1",
+    "early_stop_rate": "share 0-1",
+    "echo_rate": "share 0-1",
+    "tokens_generated": "tokens",
+    "chrf_equal_chars": "0-100",
+    "echo_chrf": "0-100",
+    "agreement_chrf": "0-100",
     "words_per_second": "words/s",
     "prefill_seconds": "s",
     "time_to_first_token": "s",

@@ -21,6 +21,7 @@ from ruadapt_evals.tables import (
     paired_rows,
     subtitle,
     task_rows,
+    timing_note,
     title,
 )
 
@@ -96,6 +97,8 @@ def markdown(report: dict[str, Any], plot_files: list[str] | None = None) -> str
             parts += [md_table(headers, rows), ""]
             if task == "speed":
                 parts += [SPREAD_NOTE, ""]
+                note = timing_note(report)
+                parts += [note, ""] if note else []
         headers, rows = paired_rows(report, task)
         if rows:
             parts += [md_table(headers, rows), ""]

@@ -9,6 +9,11 @@ times one pass per command. The parent alternates the sides (model, baseline, ba
 intervals (``ruadapt_evals.intervals.timing_differences``). Peak memory is each process's own
 high-water mark, so nothing one model allocated is charged to the other.
 
+How many repeats: at least ``speed_repeats``; then, with ``speed_ci_target`` > 0 (default
+0.05), more until the model/baseline ratio's 95% interval is within +-5% in both languages, at
+most ``speed_max_repeats``. ``settings`` says how many were taken and whether they converged:
+a noisy machine shows up as a wide interval that did not converge, not as a false ratio.
+
 Both workers are resident at once (an idle one waits on its input and uses no CPU); with
 ``speed_isolation="none"`` the speed task runs in-process, one model after the other.
 """
@@ -94,6 +99,39 @@ class Worker:
         self._log.close()
 
 
+# the timed metrics whose model/baseline interval decides when the repeats are enough: one
+# over the whole generate() call (what chars/s and letters/s divide by), one over the decode
+# steps (what the tokenizer ceiling multiplies)
+CONVERGENCE = ("new_tokens_per_second", "decode_tokens_per_second")
+
+
+def ratio_half_widths(
+    model: dict[str, list[dict[str, Any]]], baseline: dict[str, list[dict[str, Any]]]
+) -> dict[str, float]:
+    """Per language, the widest relative half-width, ``(hi - lo) / 2 / ratio``, of the
+    model/baseline ratio's 95% interval over ``CONVERGENCE`` (the geometric mean of
+    interleaved pair ratios with a t interval, as the report computes it); inf with fewer than
+    two usable pairs."""
+    import math
+
+    from ruadapt_evals.intervals import paired_repeats
+
+    out = {}
+    for lang in LANGUAGES:
+        width = 0.0
+        for metric in CONVERGENCE:
+            found = paired_repeats(
+                [s[metric] for s in model[lang]], [s[metric] for s in baseline[lang]]
+            )
+            if not found:
+                width = math.inf
+                break
+            lo, hi = found["ratio_ci"]
+            width = max(width, (hi - lo) / 2 / found["ratio"])
+        out[lang] = width
+    return out
+
+
 def interleaved_speed(
     specs: dict[str, str], prompts: list[Any], options: Any, log: Any = None
 ) -> dict[str, dict[str, Any]]:
@@ -123,7 +161,11 @@ def interleaved_speed(
             r: {lang: [] for lang in LANGUAGES} for r in roles
         }
         source = ""
-        for repeat in range(options.speed_repeats):
+        cap = max(options.speed_repeats, options.speed_max_repeats)
+        repeat = 0
+        widths: dict[str, float] = {}
+        converged: bool | None = None
+        while True:
             # ABBA: the side that went first goes second next time, and languages alternate
             for role in roles if repeat % 2 == 0 else roles[::-1]:
                 for lang in LANGUAGES if repeat % 2 == 0 else LANGUAGES[::-1]:
@@ -131,7 +173,24 @@ def interleaved_speed(
                     samples[role][lang].append(reply["sample"])
                     peaks[role][lang].append(reply["peak_bytes"])
                     source = reply["source"]
-            log(f"speed repeat {repeat + 1}/{options.speed_repeats} (model and baseline)")
+            repeat += 1
+            log(f"speed repeat {repeat} (model and baseline)")
+            if repeat < options.speed_repeats:
+                continue
+            if len(roles) == 2:
+                widths = ratio_half_widths(samples[roles[0]], samples[roles[1]])
+                converged = max(widths.values()) <= options.speed_ci_target
+            # adaptive: stop once the ratio is pinned down (or at the cap); else fixed repeats
+            if options.speed_ci_target <= 0 or converged is None or converged or repeat >= cap:
+                break
+        adaptive = {
+            "repeats": repeat,
+            "min_repeats": options.speed_repeats,
+            "max_repeats": cap if options.speed_ci_target > 0 else options.speed_repeats,
+            "ci_target": options.speed_ci_target,
+            "ci_half_width": {k: round(v, 4) for k, v in widths.items()},
+            "converged": converged if options.speed_ci_target > 0 else None,
+        }
         results = {}
         for role in roles:
             settings = {
@@ -139,7 +198,7 @@ def interleaved_speed(
                 "batch_size": options.batch_size,
                 "new_tokens_per_prompt": options.max_new_tokens,
                 "warmup": options.speed_warmup,
-                "repeats": options.speed_repeats,
+                **adaptive,
                 "memory_source": source,
                 "device": workers[role].static["device"],
                 "isolation": "own process per side, repeats interleaved (ABBA)",

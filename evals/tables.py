@@ -10,6 +10,9 @@ from ruadapt_evals.metrics import higher_is_better
 
 # (task, metric): the numbers a reader looks at first, in this order
 HEADLINE: tuple[tuple[str, str], ...] = (
+    # speed of what the model writes first; the tokenizer's ceiling after it, labelled so
+    ("speed", "chars_per_second"),
+    ("speed", "letters_per_second"),
     ("speed", "content_chars_per_second"),
     ("speed", "words_per_second"),
     ("speed", "new_tokens_per_second"),
@@ -19,11 +22,19 @@ HEADLINE: tuple[tuple[str, str], ...] = (
     ("tokenization", "chars_per_token"),
     ("lm", "bits_per_char"),
     ("lm", "bits_per_text"),
+    ("reference-bpc", "bits_per_char"),
+    ("generation", "letters_per_token"),
+    ("generation", "writing_efficiency"),
+    ("generation", "new_token_share"),
+    ("generation", "repeated_ngram_share"),
+    ("generation", "echo_rate"),
+    ("generation", "chrf_equal_chars"),
+    ("generation", "echo_chrf"),
+    ("generation", "agreement_chrf"),
     ("generation", "chrf"),
     ("generation", "bleu"),
     ("generation", "answer_language_accuracy"),
     ("generation", "mean_answer_chars"),
-    ("reference-bpc", "bits_per_char"),
     ("mc", "mc_accuracy"),
     ("preference", "win_rate"),
 )
@@ -35,6 +46,35 @@ INTERVAL_NOTE = (
     "* = a real difference (the paired interval excludes no change); no mark = not "
     "distinguishable"
 )
+
+
+def timing_note(report: dict[str, Any]) -> str:
+    """How many interleaved repeats the speed task took and whether the model/baseline
+    ratio's interval got as narrow as asked ('' without an adaptive measurement)."""
+    settings = ((report["tasks"].get("speed") or {}).get("model") or {}).get("settings") or {}
+    target, converged = settings.get("ci_target"), settings.get("converged")
+    if not target or converged is None:
+        return ""
+    widths = settings.get("ci_half_width") or {}
+    shown = ", ".join(
+        f"{lang} ±{100 * w:.1f}%" if _finite(w) else f"{lang} unknown" for lang, w in widths.items()
+    )
+    outcome = (
+        "converged"
+        if converged
+        else f"did NOT converge within {settings.get('max_repeats')} repeats: "
+        "speed ratios are less certain than asked"
+    )
+    return (
+        f"Timing: {settings.get('repeats')} interleaved repeats per side (at least "
+        f"{settings.get('min_repeats')}, more until the model/baseline ratio's 95% interval is "
+        f"within ±{100 * target:.0f}%): {outcome} ({shown}). chars/s and letters/s count the "
+        "text the model decoded; content_chars_per_second is the tokenizer ceiling."
+    )
+
+
+def _finite(x: Any) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
 
 
 def title(report: dict[str, Any]) -> str:

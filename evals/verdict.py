@@ -1,6 +1,6 @@
 """The report's first lines: per language, what changed against the baseline, in words.
 
-"Russian: 1.6x faster content throughput [1.5, 1.7]; bits/char 1.03x [1.01, 1.05], worse;
+"Russian: 1.6x faster generated chars/s [1.5, 1.7]; bits/char 1.03x [1.01, 1.05], worse;
 answers in Russian 0.88 -> 0.96, better". A change is called better or worse only when its
 paired interval excludes no change (``excludes_zero``); otherwise it says "no clear change".
 Without a baseline the verdict lists the model's own values with their intervals.
@@ -16,15 +16,22 @@ from ruadapt_evals.metrics import higher_is_better
 LANGUAGE_NAMES = {"ru": "Russian", "en": "English"}
 # (task, metric, how the verdict names it), in the order a reader asks about them
 FINDINGS = (
-    ("speed", "content_chars_per_second", "content throughput"),
+    # what the model writes first: generated characters per second, letters per token
+    ("speed", "chars_per_second", "generated chars/s"),
+    ("generation", "letters_per_token", "letters per generated token"),
+    ("speed", "content_chars_per_second", "tokenizer-ceiling chars/s"),
     ("speed", "peak_memory_mb", "peak memory"),
     ("lm", "bits_per_char", "bits/char"),
-    ("generation", "chrf", "chrF++"),
-    ("generation", "answer_language_accuracy", "answers in {language}"),
     ("reference-bpc", "bits_per_char", "reference-answer bits/char"),
+    ("generation", "repeated_ngram_share", "repeated 4-grams"),
+    ("generation", "echo_rate", "echoed prompts"),
+    ("generation", "chrf_equal_chars", "chrF++ at equal characters"),
+    ("generation", "answer_language_accuracy", "answers in {language}"),
     ("mc", "mc_accuracy", "MC accuracy"),
     ("preference", "win_rate", "reward win rate vs references"),
 )
+# read as model/baseline ratios ("1.8x"), like every speed figure
+RATIO_METRICS = {"bits_per_char", "letters_per_token"}
 
 
 def _num(x: Any) -> str:
@@ -67,7 +74,7 @@ def finding(report: dict, task: str, metric: str, name: str, lang: str) -> tuple
     diff = (versus.get("differences") or {}).get(lang, {}).get(metric)
     if not base or metric not in base:
         return f"{name} {_num(model[metric])}{_ci(model.get('ci', {}).get(metric))}", "info"
-    if task == "speed" or metric == "bits_per_char":
+    if task == "speed" or metric in RATIO_METRICS:
         # relative changes read as ratios: "1.6x faster", "bits/char 1.03x"
         ratio = (
             diff.get("ratio") if diff else model[metric] / base[metric] if base[metric] else None

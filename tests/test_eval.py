@@ -510,3 +510,81 @@ def test_quality_metrics_carry_bootstrap_intervals_and_paired_differences(run):
                 assert diff["difference"] == 0 and not diff["excludes_zero"]
     paired = report["tasks"]["preference"]["model_vs_baseline"]["paired"]["ru"]
     assert paired["ci"]["win_rate"][0] <= paired["win_rate"] <= paired["ci"]["win_rate"][1]
+
+
+def test_generation_measures_what_the_model_writes_from_its_own_ids(run, tiny_model):
+    """Writing figures recomputed from the answers: letters per token, writing efficiency,
+    new-token share with the baseline's tokenizer as the base vocabulary (the same model
+    on both sides, so no id is new), repetition, early stops, echoes, with intervals."""
+    from ruadapt_evals.writing import writing_stats
+    from transformers import AutoTokenizer
+
+    report, out = run
+    tok = AutoTokenizer.from_pretrained(tiny_model)
+    entry = report["tasks"]["generation"]
+    assert entry["model"]["settings"]["base_vocab_size"] == len(tok)
+    for lang in ("ru", "en"):
+        side = entry["model"][lang]
+        items = side["per_item"]
+        assert len(items["gen_tokens"]) == len(PROMPTS)
+        assert all(n <= 4 for n in items["gen_tokens"])  # max_new_tokens=4
+        assert side["new_token_share"] == 0 and side["canonical_new_token_share"] == 0
+        assert side["letters_per_token"] == pytest.approx(
+            sum(items["gen_letters"]) / sum(items["gen_tokens"])
+        )
+        assert side["writing_efficiency"] == pytest.approx(
+            sum(items["canonical_tokens"]) / sum(items["gen_tokens"])
+        )
+        # the canonical count is the tokenizer's own count of the same decoded texts
+        assert side["tokens_generated"] == sum(items["gen_tokens"])
+        for metric in ("letters_per_token", "writing_efficiency", "early_stop_rate", "echo_rate"):
+            lo, hi = side["ci"][metric]
+            assert lo - 1e-9 <= side[metric] <= hi + 1e-9, metric
+            diff = entry["model_vs_baseline"]["differences"][lang][metric]
+            assert diff["difference"] == 0 and not diff["excludes_zero"]
+    # writing_stats on a hand-made answer agrees with the tokenizer
+    text = "Привет, мир"
+    ids = tok.encode(text, add_special_tokens=False)
+    stats = writing_stats([text], [ids], tok, base_vocab_size=len(tok), max_new_tokens=len(ids))
+    assert stats["writing_efficiency"] == 1.0 and stats["early_stop_rate"] == 0
+
+
+def test_equal_character_chrf_beside_the_echo_baseline_and_agreement(run):
+    from sacrebleu.metrics import CHRF
+
+    report, out = run
+    rows = [json.loads(line) for line in (out / "generations.jsonl").read_text().splitlines()]
+    chrf = CHRF(word_order=2)
+    entry = report["tasks"]["generation"]
+    for lang in ("ru", "en"):
+        mine = [r for r in rows if r["role"] == "model" and r["lang"] == lang]
+        refs = [r["reference"] for r in mine]
+        cut = [r["answer"][: len(r["reference"])] for r in mine]
+        echo = [r["prompt"][: len(r["reference"])] for r in mine]
+        side = entry["model"][lang]
+        assert side["chrf_equal_chars"] == pytest.approx(chrf.corpus_score(cut, [refs]).score)
+        assert side["echo_chrf"] == pytest.approx(chrf.corpus_score(echo, [refs]).score)
+        # the model is its own baseline: its answers agree with the baseline's completely
+        if any(r["answer"] for r in mine):
+            assert side["agreement_chrf"] == pytest.approx(100.0)
+        assert "agreement_chrf" not in entry["baseline"][lang]  # nothing to agree with
+
+
+def test_the_report_leads_with_written_speed_and_labels_the_tokenizer_ceiling(run):
+    report, out = run
+    md = (out / "report.md").read_text()
+    page = (out / "report.html").read_text()
+    glance = md.split("## At a glance", 1)[1]
+    written = glance.index("speed: chars_per_second")
+    assert written < glance.index("speed: content_chars_per_second (chars/s, tokenizer ceiling)")
+    assert "tokenizer ceiling" in page
+    assert "generation: letters_per_token" in md and "generation: echo_rate" in md
+    # the speed section says how many interleaved repeats were taken and whether they were
+    # enough to pin the ratio down
+    settings = report["tasks"]["speed"]["model"]["settings"]
+    assert f"Timing: {settings['repeats']} interleaved repeats" in md
+    assert settings["repeats"] >= 2 and isinstance(settings["converged"], bool)
+    # answers side by side: the baseline (original) beside the model, escaped
+    assert "baseline (original)" in page
+    verdict = md.split("## At a glance", 1)[0]
+    assert "generated chars/s" in verdict and "letters per generated token" in verdict

@@ -68,6 +68,7 @@ def test_model_and_baseline_are_timed_in_their_own_processes(tiny_model, prompts
         max_new_tokens=3,
         speed_repeats=3,
         speed_warmup=1,
+        speed_ci_target=0,  # exactly 3 repeats (adaptive repeats have their own test below)
         quiet=True,
     )
     assert len(started) == 2 and not any(psutil.pid_exists(p) for p in started)
@@ -81,6 +82,17 @@ def test_model_and_baseline_are_timed_in_their_own_processes(tiny_model, prompts
         assert lo <= diff[metric]["ratio"] <= hi and diff[metric]["repeats"] == 3
     # each side's peak is its own process's: the same model costs the same memory
     assert diff["peak_memory_mb"]["ratio"] == pytest.approx(1.0, abs=0.1)
+    settings = entry["model"]["settings"]
+    assert settings["repeats"] == 3 and settings["converged"] is None
+    # what the model wrote, per generated token, with intervals over the prompts; the same
+    # model on both sides writes the same text
+    for lang in ("ru", "en"):
+        side = entry["model"][lang]
+        items = side["per_item"]
+        assert items["gen_tokens"] == [3] * len(PROMPTS)
+        assert side["letters_per_token"] == pytest.approx(sum(items["gen_letters"]) / 6)
+        assert side["letters_per_second"] >= 0 and side["cyrillic_letters_per_second"] >= 0
+        assert entry["model_vs_baseline"]["differences"][lang]["chars_per_token"]["ratio"] == 1
 
 
 def test_in_process_timing_stays_available(tiny_model, prompts):
@@ -152,3 +164,93 @@ def test_workers_get_resolved_models_so_building_one_is_charged_to_neither(monke
     with pytest.raises(Stop):
         speed_isolated.interleaved_speed({"model": "tiny", "baseline": "tiny"}, [], None)
     assert built == ["tiny"] and seen == [("model", "/cache/tiny")]
+
+
+class FakeWorker:
+    """A speed worker without a process: each pass answers the next rate of its side's
+    script (the model's rates over a constant baseline of 100)."""
+
+    script: dict[str, list[float]] = {}
+
+    def __init__(self, role, spec, prompts, options):
+        from ruadapt_evals.tasks.speed import COUNTS
+
+        self.role, self.calls = role, {"ru": 0, "en": 0}
+        facts = {"chars_per_token": 2.0, "words_per_token": 0.5}
+        self.static = {"prompts": 1, "device": "cpu", "ru": facts, "en": dict(facts)}
+        self.counts = {key: [1] for key in COUNTS}
+
+    def call(self, message):
+        from ruadapt_evals.tasks.speed import TIMED
+
+        lang = message["lang"]
+        rates = self.script.get(self.role, [])
+        k = self.calls[lang]
+        self.calls[lang] += 1
+        rate = rates[k] if k < len(rates) else (rates[-1] if rates else 100.0)
+        sample = {key: rate for key in TIMED} | {"counts": self.counts}
+        return {"sample": sample, "peak_bytes": 2**20, "source": "fake"}
+
+    def close(self):
+        pass
+
+
+def adaptive(monkeypatch, tiny_model, model_rates, **options):
+    from ruadapt_evals import speed_isolated
+    from ruadapt_evals.context import EvalOptions
+
+    monkeypatch.setattr(FakeWorker, "script", {"model": model_rates})
+    monkeypatch.setattr(speed_isolated, "Worker", FakeWorker)
+    opts = EvalOptions(speed_warmup=0, **options)
+    specs = {"model": tiny_model, "baseline": tiny_model}
+    return speed_isolated.interleaved_speed(specs, [], opts)["model"]["settings"]
+
+
+def test_adaptive_repeats_stop_once_the_ratio_interval_is_narrow(monkeypatch, tiny_model):
+    from ruadapt_evals.speed_isolated import ratio_half_widths
+
+    # +-20% noise in the first two repeats, then the model times exactly like the baseline
+    rates = [120.0, 80.0] + [100.0] * 40
+    got = adaptive(monkeypatch, tiny_model, rates, speed_repeats=2, speed_ci_target=0.05)
+    n = got["repeats"]
+    assert got["converged"] is True and 2 < n < 40 and got["min_repeats"] == 2
+
+    def widths(k):
+        side = {
+            lang: [{"new_tokens_per_second": r, "decode_tokens_per_second": r} for r in rates[:k]]
+            for lang in ("ru", "en")
+        }
+        base = {
+            lang: [{"new_tokens_per_second": 100.0, "decode_tokens_per_second": 100.0}] * k
+            for lang in ("ru", "en")
+        }
+        return max(ratio_half_widths(side, base).values())
+
+    # it stopped at the first repeat count whose interval is within +-5%, not later
+    assert widths(n) <= 0.05 < widths(n - 1)
+    assert max(got["ci_half_width"].values()) == pytest.approx(widths(n), abs=1e-4)
+
+
+def test_adaptive_repeats_stop_at_the_cap_and_say_they_did_not_converge(monkeypatch, tiny_model):
+    from ruadapt_evals.tables import timing_note
+
+    rates = [130.0, 70.0] * 20  # never settles
+    got = adaptive(
+        monkeypatch, tiny_model, rates, speed_repeats=2, speed_max_repeats=6, speed_ci_target=0.05
+    )
+    assert got["repeats"] == 6 and got["converged"] is False and got["max_repeats"] == 6
+    note = timing_note({"tasks": {"speed": {"model": {"settings": got}}}})
+    assert "6 interleaved repeats" in note and "did NOT converge within 6" in note
+    # target 0: exactly speed_repeats, no claim either way
+    fixed = adaptive(monkeypatch, tiny_model, rates, speed_repeats=3, speed_ci_target=0)
+    assert fixed["repeats"] == 3 and fixed["converged"] is None
+    assert timing_note({"tasks": {"speed": {"model": {"settings": fixed}}}}) == ""
+
+
+def test_a_negative_ci_target_is_a_user_error():
+    from ruadapt_evals.context import EvalOptions
+
+    from ruadapt.errors import UserError
+
+    with pytest.raises(UserError, match="speed_ci_target"):
+        EvalOptions(speed_ci_target=-0.1)

@@ -1,8 +1,16 @@
-"""generation: quality of greedy answers to the same prompts in Russian and in English.
+"""generation: what the model writes to the same prompts in Russian and in English.
 
-chrF++ and BLEU against the reference answers (sacrebleu, corpus level, items without a
-reference left out), answer-language accuracy (is a Russian prompt answered in Cyrillic, an
-English one in Latin script?), and mean answer length. A few examples go into the report.
+Quality: chrF++ and BLEU against the reference answers (sacrebleu, corpus level, items without
+a reference left out); since chrF++ rewards length and a repeated question, also chrF++ at an
+equal *character* budget (each answer cut to its reference's length, ``chrf_equal_chars``)
+beside the echo baseline (the prompt itself as the answer, cut alike, ``echo_chrf``), and,
+with a baseline, agreement with the baseline's answers (``agreement_chrf``). Answer-language
+accuracy (is a Russian prompt answered in Cyrillic?) and mean answer length.
+
+Writing (``ruadapt_evals.writing``): letters per generated token, writing efficiency, the
+share of new-vocabulary tokens against their share in the canonical tokenisation, repeated
+word 4-grams, early stops, echoed prompts. A few examples go into the report, side by side
+with the baseline's answers.
 """
 
 from __future__ import annotations
@@ -12,6 +20,51 @@ from typing import Any
 from ruadapt_evals.data import LANGUAGES
 
 from ruadapt.contracts import EvalTask
+
+
+def cut(text: str, budget: int) -> str:
+    """The first ``budget`` characters: the equal-character budget of the chrF++ variants."""
+    return text[: max(0, budget)]
+
+
+def equal_chars(
+    answers: list[str],
+    references: list[str | None],
+    prompts: list[str] | None = None,
+    others: list[str] | None = None,
+) -> tuple[dict[str, Any], dict[str, list]]:
+    """chrF++ that does not reward length or echoing, and its per-item counts.
+
+    ``chrf_equal_chars``: each answer cut to its reference's length in characters, so two
+    models are scored on the same amount of text whatever their tokens carry (a token budget
+    lets the model with bigger tokens write more and collect more recall). ``echo_chrf``: the
+    prompt itself as the answer, cut the same way: an answer scoring near it earns its score
+    by repeating the question. ``agreement_chrf`` (with ``others``, the baseline's answers):
+    each answer cut to the other's length and scored against it; a model against itself 100.
+    """
+    from ruadapt_evals.metrics import chrf, chrf_item_stats
+
+    out: dict[str, Any] = {}
+    per_item: dict[str, list] = {}
+    scored = [i for i, r in enumerate(references) if r]
+    if scored:
+        hyps = [cut(answers[i], len(references[i] or "")) for i in scored]
+        refs = [references[i] or "" for i in scored]
+        out["chrf_equal_chars"] = chrf(hyps, refs)
+        per_item["chrf_equal_chars_stats"] = chrf_item_stats(hyps, refs)
+        if prompts is not None:
+            echoes = [cut(prompts[i], len(refs[k])) for k, i in enumerate(scored)]
+            out["echo_chrf"] = chrf(echoes, refs)
+            per_item["echo_chrf_stats"] = chrf_item_stats(echoes, refs)
+    if others is not None and len(others) == len(answers):
+        # an empty answer of the other side has nothing to agree with: left out
+        kept = [i for i, o in enumerate(others) if o]
+        if kept:
+            hyps = [cut(answers[i], len(others[i])) for i in kept]
+            theirs = [others[i] for i in kept]
+            out["agreement_chrf"] = chrf(hyps, theirs)
+            per_item["agreement_chrf_stats"] = chrf_item_stats(hyps, theirs)
+    return out, per_item
 
 
 def quality(answers: list[str], references: list[str | None], lang: str) -> dict[str, Any]:
@@ -45,12 +98,53 @@ def quality(answers: list[str], references: list[str | None], lang: str) -> dict
     return out
 
 
+def writing(ctx: Any, lang: str, base_vocab_size: int | None) -> tuple[dict, dict[str, list]]:
+    """Writing figures of one language's answers (``ruadapt_evals.writing``) and their
+    per-item counts. The text is the decoded answer before the report's whitespace strip, so
+    its canonical tokenisation and the generated ids cover the same characters."""
+    from ruadapt_evals.writing import per_item_writing, summarize_writing
+
+    ids = ctx.answer_ids(lang)
+    texts = [ctx.tokenizer.decode(row, skip_special_tokens=True) for row in ids]
+    items = per_item_writing(
+        texts,
+        ids,
+        ctx.tokenizer,
+        base_vocab_size=base_vocab_size,
+        prompts=[p.prompt(lang) for p in ctx.prompts],
+        # generate_answers cuts at the end-of-answer id: a row shorter than the budget stopped
+        max_new_tokens=ctx.options.max_new_tokens,
+    )
+    stats = {k: v for k, v in summarize_writing(items).items() if v is not None}
+    return stats, items
+
+
+def baseline_answers(ctx: Any, lang: str) -> list[str] | None:
+    """The baseline's answers to the same prompts when it has generated them (the suite runs
+    the baseline first), for ``agreement_chrf``; None without a baseline."""
+    other = getattr(ctx, "other", None)
+    if other is None:
+        return None
+    return other.generated().get(lang)
+
+
 def run(ctx: Any) -> dict[str, Any]:
     """Generate (or reuse) answers and score them per language; keep a few examples."""
     result: dict[str, Any] = {}
+    base = ctx.base_vocab_size()
     for lang in LANGUAGES:
         refs = [p.reference(lang) for p in ctx.prompts]
-        result[lang] = quality(ctx.answers(lang), refs, lang)
+        answers = ctx.answers(lang)
+        entry = quality(answers, refs, lang)
+        fair, fair_items = equal_chars(
+            answers, refs, [p.prompt(lang) for p in ctx.prompts], baseline_answers(ctx, lang)
+        )
+        stats, items = writing(ctx, lang, base)
+        entry.update(fair)
+        entry.update(stats)
+        entry["per_item"].update(fair_items)
+        entry["per_item"].update(items)
+        result[lang] = entry
     result["examples"] = [
         {
             "id": p.id,
@@ -69,6 +163,8 @@ def run(ctx: Any) -> dict[str, Any]:
         "max_new_tokens": ctx.options.max_new_tokens,
         "prompt_format": ctx.options.prompt_format,
         "decoding": "greedy",
+        "base_vocab_size": base,
+        "chrf_equal_chars": "each answer cut to its reference's length in characters",
     }
     return result
 
@@ -76,6 +172,10 @@ def run(ctx: Any) -> dict[str, Any]:
 TASK = EvalTask(
     name="generation",
     run=run,
-    summary="chrF++/BLEU vs references, answer-language accuracy, answer length",
+    summary=(
+        "what the model writes: letters per generated token, writing efficiency, new-token "
+        "share, repetition, early stops, echoes; chrF++ at equal characters beside the echo "
+        "baseline and agreement with the baseline; chrF++/BLEU, answer language, length"
+    ),
     needs_generation=True,
 )

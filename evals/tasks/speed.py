@@ -1,12 +1,21 @@
 """speed: how fast Russian and English arrive, on the same prompts and budget.
 
 Greedy generation with KV cache of exactly ``max_new_tokens`` per prompt (EOS suppressed, so
-both languages decode the same number of tokens), batched, warm-up passes excluded, several
-timed repeats with the median and spread reported. The headline is *content throughput*:
-characters of reference text per second of decoding (reference chars/token x decode tokens/s).
-A random or weak model emits arbitrary tokens, so the characters it happens to print say
-little; how many characters of real Russian one token carries is what an extended tokenizer
-changes, and that multiplied by decode speed is how fast content reaches a reader.
+both languages and both models decode the same number of tokens), batched, warm-up passes
+excluded, several timed repeats with the median and spread reported.
+
+The headline is what the model *writes*: characters (``chars_per_second``), Cyrillic + Latin
+letters (``letters_per_second``) and Cyrillic letters (``cyrillic_letters_per_second``) of the
+decoded text of the generated ids per second of generation, and the same counts per
+generated token (``chars_per_token``, ``letters_per_token``, ``cyrillic_letters_per_token``,
+with per-prompt counts for intervals). Every decoding step counts as a generated token,
+including one that decodes to nothing (a special token other than EOS); since EOS is
+suppressed the text is what the model writes when it is not allowed to stop, which is the
+same for both sides of a comparison.
+
+Beside it, ``content_chars_per_second`` (reference chars/token x decode tokens/s) is the
+*tokenizer ceiling*: the speed if the model wrote text that tokenizes like the references.
+An adapted model that ignores its new tokens reaches the ceiling on paper only.
 """
 
 from __future__ import annotations
@@ -26,6 +35,8 @@ TIMED = (
     "new_tokens_per_cpu_second",
     "decode_tokens_per_second",
     "chars_per_second",
+    "letters_per_second",
+    "cyrillic_letters_per_second",
     "words_per_second",
     "prefill_seconds",
     "prefill_tokens_per_second",
@@ -119,16 +130,23 @@ def _sync(device: str) -> None:
         torch.cuda.synchronize()
 
 
-def timed_pass(ctx: Any, encoded: list[list[int]], config: Any) -> dict[str, float]:
-    """One pass over all prompts of one language; sums over batches, then rates."""
+# per-prompt counts of one pass (in prompt order), kept for the per-token intervals
+COUNTS = ("gen_chars", "gen_letters", "gen_cyrillic", "gen_tokens")
+
+
+def timed_pass(ctx: Any, encoded: list[list[int]], config: Any) -> dict[str, Any]:
+    """One pass over all prompts of one language; sums over batches, then rates, and under
+    ``counts`` the per-prompt characters, letters, Cyrillic letters and tokens generated."""
     import torch
     from ruadapt_evals.generate import TokenClock, left_pad, length_batches
     from ruadapt_evals.metrics import count_words
+    from ruadapt_evals.writing import count_letters
 
     model, tok, device = ctx.model, ctx.tokenizer, ctx.device
     n_new = config.max_new_tokens
     total = prefill = ttft = decode = cpu = 0.0
     tokens = decode_tokens = prompt_tokens = chars = words = 0
+    counts: dict[str, list[int]] = {key: [0] * len(encoded) for key in COUNTS}
     batches = length_batches([len(e) for e in encoded], ctx.options.batch_size)
     with torch.inference_mode():
         for batch in batches:
@@ -155,6 +173,10 @@ def timed_pass(ctx: Any, encoded: list[list[int]], config: Any) -> dict[str, flo
             texts = tok.batch_decode(new, skip_special_tokens=True)
             chars += sum(map(len, texts))
             words += count_words(texts)
+            for i, text in zip(batch, texts, strict=True):
+                letters, cyrillic = count_letters(text)
+                counts["gen_chars"][i], counts["gen_tokens"][i] = len(text), n_new
+                counts["gen_letters"][i], counts["gen_cyrillic"][i] = letters, cyrillic
     return {
         "new_tokens_per_second": tokens / total,
         # CPU seconds this process spent generating (all its threads): unlike wall time, not
@@ -162,11 +184,15 @@ def timed_pass(ctx: Any, encoded: list[list[int]], config: Any) -> dict[str, flo
         "new_tokens_per_cpu_second": tokens / cpu if cpu > 0 and device == "cpu" else math.nan,
         # with a 1-token budget there is no decode phase; fall back to end-to-end
         "decode_tokens_per_second": decode_tokens / decode if decode > 0 else tokens / total,
+        # what the model wrote: the decoded text of the generated ids, per wall second
         "chars_per_second": chars / total,
+        "letters_per_second": sum(counts["gen_letters"]) / total,
+        "cyrillic_letters_per_second": sum(counts["gen_cyrillic"]) / total,
         "words_per_second": words / total,
         "prefill_seconds": prefill / len(batches),
         "prefill_tokens_per_second": prompt_tokens / prefill,
         "time_to_first_token": ttft / len(batches),
+        "counts": counts,
     }
 
 
@@ -260,6 +286,12 @@ def summarize_side(
         spread["content_chars_per_second"] = spread["decode_tokens_per_second"]
         spread["content_words_per_second"] = spread["decode_tokens_per_second"]
         metrics["reference_chars_per_token"] = facts["chars_per_token"]
+        # per generated token, from one pass (greedy decoding writes the same text each
+        # repeat); the per-prompt counts give them bootstrap intervals and paired differences
+        counts = next((s["counts"] for s in samples[lang] if s.get("counts")), None)
+        if counts:
+            metrics.update(writing_per_token(counts))
+            metrics["per_item"] = {key: counts[key] for key in COUNTS}
         metrics["peak_memory_mb"] = max(peaks[lang]) / 2**20
         if "kv_cache_mb" in facts:
             metrics["kv_cache_mb"] = facts["kv_cache_mb"]
@@ -267,6 +299,18 @@ def summarize_side(
         metrics["per_repeat"] = per_repeat
         result[lang] = metrics
     return result
+
+
+def writing_per_token(counts: dict[str, list[int]]) -> dict[str, float]:
+    """Characters, letters and Cyrillic letters of the generated text per generated token."""
+    tokens = sum(counts["gen_tokens"])
+    if not tokens:
+        return {}
+    return {
+        "chars_per_token": sum(counts["gen_chars"]) / tokens,
+        "letters_per_token": sum(counts["gen_letters"]) / tokens,
+        "cyrillic_letters_per_token": sum(counts["gen_cyrillic"]) / tokens,
+    }
 
 
 def speed_settings(ctx: Any, prompts: int, source: str, isolation: str) -> dict[str, Any]:
@@ -307,5 +351,8 @@ def run(ctx: Any) -> dict[str, Any]:
 TASK = EvalTask(
     name="speed",
     run=run,
-    summary="greedy decoding speed per language: content chars/s, tokens/s, TTFT, memory",
+    summary=(
+        "greedy decoding speed per language: generated chars and letters per second and per "
+        "token, tokens/s, TTFT, memory; content chars/s = the tokenizer ceiling"
+    ),
 )
