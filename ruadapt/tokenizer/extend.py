@@ -31,6 +31,7 @@ from ruadapt.tokenizer.family import (
     tokenizer_family,
 )
 from ruadapt.tokenizer.learn import count_words, learn_tokens
+from ruadapt.tokenizer.pretok import record_base_tokenizer
 
 # Re-exported: callers and plugins import these from here.
 __all__ = [
@@ -222,6 +223,9 @@ def extend_tokenizer(
     )
     if getattr(tokenizer, "chat_template", None) is not None:
         new_tokenizer.chat_template = tokenizer.chat_template
+    # llama.cpp names the pre-tokenizer by hashing token ids, which the new tokens change:
+    # record the base's identity now for `ruadapt export gguf` (see ruadapt.tokenizer.pretok)
+    record_base_tokenizer(new_tokenizer, tokenizer)
     result = ExtensionResult(
         tokenizer=new_tokenizer,
         family=family,
