@@ -75,9 +75,46 @@ def load_tokenizer(spec: str, *, trust_remote_code: bool = False) -> Any:
         tokenizer = AutoTokenizer.from_pretrained(path, trust_remote_code=trust_remote_code)
     except OSError as exc:
         raise UserError(f"cannot load a tokenizer from {spec}: {exc}".splitlines()[0]) from None
+    except LOAD_ERRORS as exc:
+        raise UserError(load_failure(spec, "tokenizer", exc)) from None
     if tokenizer.pad_token is None:
+        if tokenizer.eos_token is None:
+            raise UserError(
+                f"the tokenizer in {spec} has neither a pad nor an EOS token "
+                "(check tokenizer_config.json)"
+            )
         tokenizer.pad_token = tokenizer.eos_token
+    _check_chat_template(spec, tokenizer)
     return tokenizer
+
+
+def _check_chat_template(spec: str, tokenizer: Any) -> None:
+    """A chat template that does not compile fails here, naming the folder, not mid-training."""
+    template = getattr(tokenizer, "chat_template", None)
+    templates = template.values() if isinstance(template, dict) else [template]
+    from jinja2 import TemplateError
+    from transformers.utils.chat_template_utils import _compile_jinja_template
+
+    for text in templates:
+        if isinstance(text, str):
+            try:
+                _compile_jinja_template(text)
+            except TemplateError as exc:
+                raise UserError(
+                    f"the chat template of {spec} does not compile: {exc}".splitlines()[0]
+                ) from None
+
+
+def _check_generation_config(spec: str, model: Any) -> None:
+    """generation_config.json values of the wrong type only fail when the trained model is
+    saved; refuse them before training."""
+    config = getattr(model, "generation_config", None)
+    for name in ("temperature", "top_p", "top_k", "repetition_penalty", "max_new_tokens"):
+        value = getattr(config, name, None)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise UserError(
+                f"{spec}: generation_config.json: {name!r} must be a number, not {value!r}"
+            )
 
 
 def load_causal_lm(
@@ -109,10 +146,55 @@ def load_causal_lm(
     path = resolve_model(spec)
     try:
         if is_adapter_dir(path):  # merged in full precision: no quantized base under an adapter
-            return load_through_adapters(path, plain)
-        return plain(path, **quantized)
+            model = load_through_adapters(path, plain)
+        else:
+            model = plain(path, **quantized)
     except OSError as exc:
         raise UserError(f"cannot load model {spec}: {exc}".splitlines()[0]) from None
+    except LOAD_ERRORS as exc:
+        raise UserError(load_failure(spec, "model", exc)) from None
+    _check_generation_config(spec, model)
+    return model
+
+
+def _strict_dataclass_error() -> tuple[type[BaseException], ...]:
+    """huggingface_hub's config validation error (a plain Exception), where it exists."""
+    try:
+        from huggingface_hub.errors import StrictDataclassError
+    except ImportError:
+        return ()
+    return (StrictDataclassError,)
+
+
+#: what transformers raises for a model folder whose files contradict each other (a config
+#: field of the wrong type, an unknown model_type, weights of other shapes, a broken
+#: tokenizer or chat template): the folder's fault, reported as such in one line
+LOAD_ERRORS: tuple[type[BaseException], ...] = (
+    ValueError,
+    TypeError,
+    KeyError,
+    AttributeError,
+    RuntimeError,
+    IndexError,
+    *_strict_dataclass_error(),
+)
+
+
+def load_failure(spec: str, what: str, exc: BaseException) -> str:
+    """One line for a model folder transformers could not load, naming the folder."""
+    text = str(exc).strip()
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    first = lines[0] if lines else type(exc).__name__
+    if "ignore_mismatched_sizes" in text or "size mismatch" in text:
+        first = "its weights have other shapes than its config.json describes"
+    elif first.endswith(":"):  # "Validation error for field 'x':" + why (next line or cause)
+        why = lines[1] if len(lines) > 1 else str(exc.__cause__ or "").strip()
+        first = f"{first} {why.splitlines()[0] if why else 'invalid'}"
+    elif isinstance(exc, KeyError):
+        first = f"missing entry {first}"
+    if len(first) > 200:
+        first = first[:197] + "..."
+    return f"cannot load the {what} in {spec} (a corrupt or inconsistent folder?): {first}"
 
 
 def load_through_adapters(path: str, load_plain: Callable[[str], Any]) -> Any:

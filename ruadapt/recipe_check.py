@@ -23,7 +23,7 @@ _TOP: dict[str, tuple[type, ...]] = {
     "defaults": (dict,),
     "description": (str,),
 }
-_TYPE_WORDS = {str: "text", list: "a list", dict: "a mapping of option: value"}
+_TYPE_WORDS = {str: "text", list: "a non-empty list", dict: "a mapping of option: value"}
 
 
 def check_shape(path: Path, data: Mapping[str, Any]) -> None:
@@ -36,7 +36,10 @@ def check_shape(path: Path, data: Mapping[str, Any]) -> None:
             raise UserError(f"{path}: '{key}' must be {want}, not {_shown(value)}")
     for i, raw in enumerate(data.get("stages") or [], 1):
         if not isinstance(raw, dict):
-            raise UserError(f"{path}: stage {i} must be a mapping (name: ..., method: ...)")
+            raise UserError(
+                f"{path}: stage {i} needs a 'name' (a mapping: name, method or step, options), "
+                f"not {_shown(raw)}"
+            )
         for key in ("name", "method", "plugin", "step"):
             value = raw.get(key)
             if value is not None and not isinstance(value, str):
@@ -106,6 +109,10 @@ def _step_function(step: str) -> Callable[..., Any] | None:
         from ruadapt.tokenizer.extend_model import extend_model
 
         return extend_model
+    if step == "teacher-answers":
+        from ruadapt.teacher_answers import teacher_answers
+
+        return teacher_answers
     if step == "report":
         from ruadapt_evals.compare import compare_runs
 
