@@ -1,7 +1,8 @@
 """Check precision and quantization options against the machine before anything loads.
 
 Transformers fails late and cryptically (mid-way through loading, or at the first step) when
-fp16 or bitsandbytes meet a machine without a GPU; we say so up front, naming the option.
+fp16 or bitsandbytes meet a machine without a GPU, and runs bf16 in slow emulation on a CPU
+without bfloat16 instructions; we say so up front, naming the option.
 """
 
 from __future__ import annotations
@@ -20,8 +21,34 @@ def cuda_available() -> bool:
     return torch.cuda.is_available()
 
 
-def check_run_options(options: Any, *, cuda: bool | None = None) -> None:
-    """Raise a one-line UserError for an option this machine cannot honour."""
+#: /proc/cpuinfo flags of CPUs that compute in bfloat16 natively (x86: AVX512-BF16, AMX;
+#: Arm: the BF16 extension); without them torch emulates it, several times slower than fp32
+_CPU_BF16_FLAGS = {"avx512_bf16", "amx_bf16", "bf16"}
+
+
+def cpu_bf16() -> bool | None:
+    """Whether this CPU has native bfloat16 arithmetic; None where it cannot be told
+    (no /proc/cpuinfo: macOS, Windows)."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as fh:
+            text = fh.read()
+    except OSError:
+        return None
+    flags: set[str] = set()
+    for line in text.splitlines():
+        key, _, value = line.partition(":")
+        if key.strip() in ("flags", "Features"):
+            flags.update(value.split())
+    return bool(flags & _CPU_BF16_FLAGS)
+
+
+def check_run_options(
+    options: Any, *, cuda: bool | None = None, bf16_cpu: bool | None = None
+) -> None:
+    """Raise a one-line UserError for an option this machine cannot honour.
+
+    ``cuda`` and ``bf16_cpu`` default to what this machine has (tests pass them).
+    """
     cuda = cuda_available() if cuda is None else cuda
     if options.fp16 and options.bf16:
         raise UserError("--set fp16 and --set bf16 exclude each other; choose one")
@@ -29,6 +56,11 @@ def check_run_options(options: Any, *, cuda: bool | None = None) -> None:
         raise UserError("fp16 mixed precision needs a CUDA GPU; use bf16 or leave both off on CPU")
     if options.bf16 and cuda and not _cuda_bf16():
         raise UserError("this GPU has no bfloat16 support; use --set fp16=true instead")
+    if options.bf16 and not cuda and (cpu_bf16() if bf16_cpu is None else bf16_cpu) is False:
+        raise UserError(
+            "--set bf16=true: this CPU has no native bfloat16 (no avx512_bf16/amx_bf16 flag), "
+            "so it would train several times slower than float32; leave bf16 off here"
+        )
     q = options.quantization
     if q is None:
         return

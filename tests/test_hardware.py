@@ -26,8 +26,36 @@ def test_cpu_rejects_gpu_only_options(changes, message):
 
 
 def test_cpu_accepts_bf16_and_full_precision():
-    check_run_options(RunConfig(bf16=True), cuda=False)
-    check_run_options(RunConfig(), cuda=False)
+    check_run_options(RunConfig(bf16=True), cuda=False, bf16_cpu=True)
+    check_run_options(RunConfig(bf16=True), cuda=False, bf16_cpu=None)  # cannot tell: allowed
+    check_run_options(RunConfig(), cuda=False, bf16_cpu=False)
+
+
+def test_cpu_without_native_bf16_refuses_bf16():
+    """Emulated bfloat16 trains several times slower and used to exit 0 (issue 27)."""
+    with pytest.raises(UserError, match="no native bfloat16"):
+        check_run_options(RunConfig(bf16=True), cuda=False, bf16_cpu=False)
+
+
+def test_cpu_bf16_reads_the_cpu_flags(monkeypatch, tmp_path):
+    import builtins
+
+    import ruadapt.hardware
+
+    real_open = builtins.open
+    for text, expected in [
+        ("flags\t\t: fpu avx2 avx512f\n", False),
+        ("flags\t\t: fpu avx512f avx512_bf16\n", True),
+        ("Features\t: fp asimd bf16\n", True),
+    ]:
+        info = tmp_path / "cpuinfo"
+        info.write_text(text)
+        monkeypatch.setattr(
+            builtins,
+            "open",
+            lambda p, *a, _i=info, **k: real_open(_i if p == "/proc/cpuinfo" else p, *a, **k),
+        )
+        assert ruadapt.hardware.cpu_bf16() is expected
 
 
 def test_gpu_quantization_without_bitsandbytes_names_the_extra(monkeypatch):
