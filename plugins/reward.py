@@ -291,6 +291,9 @@ def score_file(
     inputs = {"--data": data, "--model": model}
     out = check_output(output, overwrite=overwrite, inputs=inputs, folder=False)
     rows = read_pairs(data)
+    from ruadapt.models import check_reward_head
+
+    check_reward_head(model)  # a causal LM would load with a random head: refused
     rm, tokenizer = load_reward_model(model)
     values = score(rm, tokenizer, [r[0] for r in rows], [r[1] for r in rows], batch_size=batch_size)
     lines = [

@@ -257,6 +257,48 @@ def _match_vocab(base: Any, adapter_path: str) -> None:
         base.resize_token_embeddings(len(tokenizer), mean_resizing=False)
 
 
+def check_reward_head(spec: str) -> None:
+    """Refuse to score with a model that has no trained reward head.
+
+    A causal LM (or any model without saved ``score`` weights) loads as a sequence classifier
+    with a freshly initialised head, and its "rewards" are random numbers; a reward model is
+    a folder ``ruadapt run --method reward`` wrote (a ``...ForSequenceClassification`` with
+    ``score`` weights, or a ``SEQ_CLS`` adapter). A hub id is not checked (nothing to read).
+    """
+    path = Path(resolve_model(spec))
+    if not path.is_dir():
+        return
+    train = f"train one with `ruadapt run --method reward --model {spec} --data PREFS -o RM`"
+    if is_adapter_dir(path):
+        task = json.loads((path / "adapter_config.json").read_text(encoding="utf-8"))
+        if task.get("task_type") != "SEQ_CLS":
+            raise UserError(
+                f"--model {spec} is a {task.get('task_type') or 'plain'} adapter, not a reward "
+                f"model (no trained score head; its scores would be random); {train}"
+            )
+        return
+    config = json.loads((path / "config.json").read_text(encoding="utf-8"))
+    architectures = [str(a) for a in config.get("architectures") or []]
+    if any(a.endswith("ForSequenceClassification") for a in architectures) and _has_score(path):
+        return
+    kind = ", ".join(architectures) or "a model without a score head"
+    raise UserError(
+        f"--model {spec} is {kind}, not a reward model (no trained score head; "
+        f"its scores would come from a random one); {train}"
+    )
+
+
+def _has_score(path: Path) -> bool:
+    """True when the folder's safetensors hold the classifier head (``score.weight``)."""
+    from safetensors import safe_open
+
+    for weights in path.glob("*.safetensors"):
+        with safe_open(str(weights), framework="pt") as fh:
+            if any(key.split(".")[-2:] == ["score", "weight"] for key in fh.keys()):  # noqa: SIM118
+                return True
+    return False
+
+
 def count_parameters(model: Any) -> tuple[int, int]:
     """``(trainable, total)`` parameter counts."""
     trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
