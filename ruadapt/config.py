@@ -87,6 +87,9 @@ class RunConfig:
     trust_remote_code: bool = opt(False, "allow model code from the model's repository")
     resume: bool = opt(False, "continue from the latest complete checkpoint in the output")
     overwrite: bool = opt(False, "replace an existing output directory")
+    allow_changes: bool = opt(
+        False, "with resume: apply changed options from the checkpoint on, recorded in run.json"
+    )
 
     def __post_init__(self) -> None:
         self.report_to = [r for r in self.report_to if r not in ("none", "")]
@@ -101,6 +104,7 @@ class RunConfig:
             (self.max_steps == -1 or self.max_steps >= 1, "max_steps must be -1 or >= 1"),
             (self.epochs > 0, "epochs must be > 0"),
             (not (self.resume and self.overwrite), "resume and overwrite exclude each other"),
+            (self.resume or not self.allow_changes, "allow_changes applies only with resume"),
             (self.max_samples is None or self.max_samples >= 1, "max_samples must be >= 1"),
             (0.0 <= self.warmup_ratio < 1.0, "warmup_ratio must be in [0, 1)"),
             (self.weight_decay >= 0, "weight_decay must be >= 0"),
@@ -158,6 +162,8 @@ class ResolvedConfig:
     method: Any
     adapter: Any | None = None
     trainer: dict[str, Any] = field(default_factory=dict)  # fields of Method.trainer_config
+    #: the recipe file the options came from (an input: an output may never replace it)
+    config_file: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"plugin": self.plugin}

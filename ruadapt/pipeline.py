@@ -261,10 +261,11 @@ def run_pipeline(
     root = recipe.output
     if root.is_dir() and any(root.iterdir()) and not outputs.is_ruadapt_output(root):
         raise UserError(
-            f"output {root} is not empty and holds no {STATE_FILE}; "
-            "choose another output (a pipeline continues only its own)"
+            f"output {root} is not empty and is not a pipeline output ruadapt wrote "
+            f"(no {outputs.MARKER}); choose another output (a pipeline continues only its own)"
         )
-    outputs.check_output(recipe.output, resume=True, inputs={"model": recipe.model})
+    inputs = {"model": recipe.model, "recipe": recipe.path}
+    outputs.check_output(recipe.output, resume=True, inputs=inputs)
     with outputs.output_lock(recipe.output):
         return _run_stages(recipe, steps, start_from, registry, echo, run)
 
@@ -290,7 +291,10 @@ def _run_stages(recipe, steps, start_from, registry, echo, run) -> dict[str, Any
     recipe.output.mkdir(parents=True, exist_ok=True)
     state_path = recipe.output / STATE_FILE
     state = _read_state(state_path)
-    outputs.mark(recipe.output, "pipeline")
+    # the root holds the state file and one folder per stage, each listed as ruadapt's
+    listed = (outputs.read_marker(recipe.output) or {}).get("files") or []
+    stage_dirs = [out.name for *_, out in steps if Path(out).parent == recipe.output]
+    outputs.mark(recipe.output, "pipeline", files={*listed, STATE_FILE, *stage_dirs})
     forced = False
     for i, (stage, options, digest, out) in enumerate(steps, 1):
         forced = forced or stage.name == start_from

@@ -46,6 +46,9 @@ COMPLETE_MARKER = "run.json"
 METRICS_FILE = "metrics.jsonl"
 CONFIG_FILE = "config.yaml"
 CHECKPOINTS = "checkpoints"
+#: what the runner itself writes at an output's top level (the marker lists them from the
+#: start; what a method adds, e.g. ``reward_model``, is listed as it appears)
+RUN_FILES = (CONFIG_FILE, METRICS_FILE, CHECKPOINTS, COMPLETE_MARKER, "logs", ".saving")
 
 
 # ---- entry points --------------------------------------------------------------------------
@@ -84,7 +87,7 @@ def configure(
         or record.run_defaults.get("adapter")
     )
     adapter = registry.adapter(adapter_name) if adapter_name else None
-    return resolve(
+    resolved = resolve(
         method,
         record.config,
         trainer_config=record.trainer_config,
@@ -95,6 +98,8 @@ def configure(
         flags=flags,
         source=str(config_file) if config_file else "option",
     )
+    resolved.config_file = str(config_file) if config_file else None
+    return resolved
 
 
 def run_method(config: ResolvedConfig, registry: Registry) -> Path:
@@ -109,7 +114,8 @@ def run_method(config: ResolvedConfig, registry: Registry) -> Path:
     if not config.run.output:
         raise UserError("no output directory: pass --output DIR")
     out = Path(config.run.output).expanduser()
-    outputs.check_inputs(out, {"--model": config.run.model, "--data": config.run.data})
+    inputs = {"--model": config.run.model, "--data": config.run.data}
+    outputs.check_inputs(out, {**inputs, "--config": config.config_file})
     prepare_output(out, overwrite=config.run.overwrite, resume=config.run.resume)
     check_run_options(config.run)
     if method.trainer_config:
@@ -120,18 +126,20 @@ def run_method(config: ResolvedConfig, registry: Registry) -> Path:
         check_can_push()
 
     distributed.setup()
-    old = None
+    old = changes = None
     existed = out.exists()
     fresh = not (out.is_dir() and any(out.iterdir()))  # a failure undoes what it began
     with ExitStack() as held:
         if distributed.is_main():
             held.enter_context(outputs.output_lock(out))
             outputs.clean_stale(out)
-            old = _start_output(config, out)
+            old, changes = _start_output(config, out)
         distributed.barrier()
         if distributed.world_size() > 1:
             print(f"[rank {distributed.rank()}/{distributed.world_size()}] training {method.name}")
         run = Run(config=config, method=method, registry=registry, output_dir=out, adapter=adapter)
+        if distributed.is_main() and changes:
+            run.extra["resume_changes"] = changes  # run.json says when each change took effect
 
         from ruadapt.reporting import tracker_environment
 
@@ -144,13 +152,21 @@ def run_method(config: ResolvedConfig, registry: Registry) -> Path:
             run.extra["world_size"] = distributed.world_size()
             finalize(run)  # every rank: a sharded model is gathered collectively
         except BaseException as exc:
-            resumable = latest_checkpoint(out) is not None
+            # an --overwrite that does not finish puts the run it replaced back, checkpoint
+            # or not: the finished run is worth more than a partial replacement
+            resumable = old is None and latest_checkpoint(out) is not None
             if distributed.is_main() and not resumable:
                 resume.restore(old, out, fresh=fresh, existed=existed)
             if isinstance(exc, KeyboardInterrupt):
                 if resumable:
                     raise Interrupted(
                         "interrupted; to continue, rerun the same command with --resume", True
+                    ) from None
+                if old is not None:
+                    raise Interrupted(
+                        f"interrupted; {out} holds the run it was replacing again, as it was "
+                        "(rerun the command to replace it)",
+                        False,
                     ) from None
                 raise Interrupted(
                     "interrupted before the first checkpoint (set save_steps to make "
@@ -159,6 +175,7 @@ def run_method(config: ResolvedConfig, registry: Registry) -> Path:
                 ) from None
             raise
         if distributed.is_main():
+            outputs.kill_point("run-complete")
             resume.drop(old)
         distributed.barrier()
     if config.run.push_to_hub and distributed.is_main():  # the output is complete and unlocked
@@ -219,6 +236,8 @@ def finalize(run: Run) -> None:
         **run.extra,
     }
     write_atomic(out / COMPLETE_MARKER, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+    outputs.record_files(out)
+    outputs.update_marker(out, state="complete")
 
 
 def _check_trainer_options(config: ResolvedConfig, method: Method, registry: Registry) -> None:
@@ -401,6 +420,10 @@ class Run:
         record = {"step": int(step), **{k: _plain(v) for k, v in metrics.items()}}
         with open(self.output_dir / METRICS_FILE, "a", encoding="utf-8") as fh:
             fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+        from ruadapt.outputs import kill_point, record_files
+
+        record_files(self.output_dir)  # folders a method or trainer added are ruadapt's too
+        kill_point(f"run-logged-{int(step)}")
         from ruadapt.resume import check_finite_logs
 
         check_finite_logs(record, int(step))  # after writing: the bad value stays on record
@@ -486,29 +509,48 @@ class Interrupted(UserError):
         self.resumable = resumable
 
 
-def _start_output(config: ResolvedConfig, out: Path) -> Path | None:
+def _start_output(
+    config: ResolvedConfig, out: Path
+) -> tuple[Path | None, list[dict[str, Any]] | None]:
     """Check the output, move an old one aside for --overwrite, write config.yaml and metrics.
 
-    Every check runs before anything is written or moved; returns where a replaced output
-    went (restored if this run fails before its first checkpoint).
+    Every check runs before anything is written or moved. Returns where a replaced output
+    went (put back if this run does not finish) and, for a resume with ``--allow-changes``,
+    the run's history of changed options (for run.json).
     """
     from ruadapt import outputs, resume
 
     prepare_output(out, overwrite=config.run.overwrite, resume=config.run.resume)
     old = None
+    header = ""
+    history = None
     if config.run.resume:
         ckpt = latest_checkpoint(out)
-        resume.check_resume(config, out, complete=is_complete(out), checkpoint=ckpt)
+        changed = resume.check_resume(config, out, complete=is_complete(out), checkpoint=ckpt)
+        step = int(ckpt.name.rsplit("-", 1)[-1]) if ckpt else 0
+        history = resume.record_changes(out, changed, step)
+        header = resume.changes_header(history)
+        outputs.update_marker(out, state="writing")
         (out / COMPLETE_MARKER).unlink(missing_ok=True)
-        resume.truncate_metrics(out / METRICS_FILE, int(ckpt.name.rsplit("-", 1)[-1]))
+        resume.truncate_metrics(out / METRICS_FILE, step)
         print(f"resuming from {ckpt}")
     else:
         old = resume.move_aside(out) if config.run.overwrite else None
+        outputs.kill_point("run-aside")
         out.mkdir(parents=True, exist_ok=True)
+        # the journal: in flight, and which set-aside output this run replaces
+        outputs.mark(
+            out,
+            "run",
+            files=RUN_FILES,
+            state="writing",
+            plugin=config.plugin,
+            **({"replacing": old.name} if old else {}),
+        )
+        outputs.kill_point("run-marked")
         outputs.write_atomic(out / METRICS_FILE, "")
-        outputs.mark(out, "run", plugin=config.plugin)
-    write_atomic(out / CONFIG_FILE, config.to_yaml())
-    return old
+    write_atomic(out / CONFIG_FILE, header + config.to_yaml())
+    return old, history or None
 
 
 def _seed(seed: int) -> None:

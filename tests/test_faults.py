@@ -110,6 +110,9 @@ def _crafted_rng(t: Path) -> None:
 
 
 S = "run --plugin sft --model {m} --data {t}/chat.jsonl --max-steps 1"
+# ruadapt's marker on a pipeline output and on a report (file names alone prove nothing)
+PIPELINE = {"p/.ruadapt-output.json": '{"command": "pipeline", "files": ["pipeline.json"]}'}
+REPORT = {"rep/.ruadapt-output.json": '{"command": "eval", "files": ["report.json", "report.md"]}'}
 CHATF = {"chat.jsonl": jsonl(CHAT)}
 
 CASES = [
@@ -315,7 +318,7 @@ CASES = [
     Case(
         "loss-pipeline-into-user-folder",
         "pipeline {t}/r.yaml -o {t}/mine",
-        "holds no pipeline.json",
+        "is not a pipeline output ruadapt wrote",
         {"r.yaml": "stages:\n  - {name: a, plugin: sft}\n"},
         _user_folder,
     ),
@@ -368,19 +371,27 @@ CASES = [
         "resume-corrupt-pipeline-state",
         "pipeline {t}/r.yaml -o {t}/p",
         r"pipeline\.json: corrupt pipeline state",
-        {"r.yaml": "stages:\n  - {name: a, plugin: sft}\n", "p/pipeline.json": "{torn"},
+        {"r.yaml": "stages:\n  - {name: a, plugin: sft}\n", "p/pipeline.json": "{torn", **PIPELINE},
     ),
     Case(
         "resume-pipeline-state-is-a-list",
         "pipeline {t}/r.yaml -o {t}/p",
         "corrupt pipeline state",
-        {"r.yaml": "stages:\n  - {name: a, plugin: sft}\n", "p/pipeline.json": "[1, 2]"},
+        {
+            "r.yaml": "stages:\n  - {name: a, plugin: sft}\n",
+            "p/pipeline.json": "[1, 2]",
+            **PIPELINE,
+        },
     ),
     Case(
         "resume-pipeline-state-not-utf8",
         "pipeline {t}/r.yaml -o {t}/p",
         "corrupt pipeline state",
-        {"r.yaml": "stages:\n  - {name: a, plugin: sft}\n", "p/pipeline.json": b"\xff\xfe{"},
+        {
+            "r.yaml": "stages:\n  - {name: a, plugin: sft}\n",
+            "p/pipeline.json": b"\xff\xfe{",
+            **PIPELINE,
+        },
     ),
     # ---- guard: non-finite and invalid options, failed tasks, empty extensions ---------
     *[
@@ -427,7 +438,7 @@ CASES = [
         "guard-eval-failed-task-keeps-old-report",
         "eval --model {t}/broken --tasks lm --max-prompts 1 -o {t}/rep --overwrite",
         "eval task lm|safetensors|corrupt",
-        {"rep/report.json": "{}", "rep/report.md": "old"},
+        {"rep/report.json": "{}", "rep/report.md": "old", **REPORT},
         lambda t: (shutil.copytree(MODEL[0], t / "broken"), _truncate_weights(t / "broken")),
     ),
     Case(
@@ -476,11 +487,11 @@ CASES = [
     ),
     Case(
         "pickle-crafted-rng-state-on-resume",
-        "run --plugin sft --adapter lora --model {m} --data {d} -o {r} --resume --max-steps 3 --set save_steps=1 --set logging_steps=1 --set batch_size=2",
+        "run --plugin sft --adapter lora --model {m} --data {d} -o {r} --resume --allow-changes --max-steps 3 --set save_steps=1 --set logging_steps=1 --set batch_size=2",
         "refused to load a pickled file|weights_only|Unpickl",
         CHATF,
         _crafted_rng,
-        may_change=r"/run/config\.yaml$",
+        may_change=r"/run/(config\.yaml|\.ruadapt-output\.json)$",  # the resume's own record
     ),
     # ---- enc: encodings named, with the iconv line --------------------------------------
     Case(

@@ -104,7 +104,7 @@ def report_command(
 
     from ruadapt.outputs import check_output, staged_folder
 
-    out = check_output(output, overwrite=overwrite, inputs={"run": ",".join(runs)})
+    out = check_output(output, overwrite=overwrite, inputs={"run": list(runs)})
     with staged_folder(out, "report", checked=True) as staging:
         report = compare(runs, str(staging), overwrite=True)
     typer.echo(f"compared {len(report['runs'])} runs: {output}/report.html")

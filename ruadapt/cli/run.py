@@ -51,6 +51,12 @@ def run_command(
     max_steps: int | None = typer.Option(None, "--max-steps", help="Stop after N optimizer steps."),
     resume: bool = typer.Option(False, "--resume", help="Continue from the latest checkpoint."),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output."),
+    allow_changes: bool = typer.Option(
+        False,
+        "--allow-changes",
+        help="With --resume: apply changed options from the checkpoint on (run.json records "
+        "each change and its step); without it a resume with other options is refused.",
+    ),
     push_to_hub: str | None = typer.Option(
         None,
         "--push-to-hub",
@@ -98,6 +104,7 @@ def run_command(
         "max_steps": max_steps,
         "resume": resume or None,
         "overwrite": overwrite or None,
+        "allow_changes": allow_changes or None,
         "push_to_hub": True if push_to_hub else None,
         "hub_model_id": push_to_hub,
     }

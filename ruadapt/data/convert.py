@@ -43,7 +43,7 @@ def convert(
         raise UserError(f"{output}: the output must be a .jsonl file")
     sources = resolve(spec)
     paths = [str(s.path) for s in sources if s.path is not None]
-    out = check_output(out, overwrite=overwrite, inputs={"input": ",".join(paths)}, folder=False)
+    out = check_output(out, overwrite=overwrite, inputs={"input": list(paths)}, folder=False)
 
     report = Report(spec=spec, max_shown=max_errors)
     report.sources = [s.label for s in sources]
