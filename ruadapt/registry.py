@@ -7,6 +7,7 @@ two plugins becomes an error that names both distributions (never a silent renam
 from __future__ import annotations
 
 import difflib
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -162,16 +163,66 @@ class _WrongRecord(Exception):
 
 def add_commands(registry: Registry, app: Any) -> None:
     """Let each plugin add its sub-commands to ``app``; one that raises is recorded as that
-    plugin's failure instead of taking every command down."""
+    plugin's failure instead of taking every command down.
+
+    A plugin may add commands, never replace one: a name already taken (a built-in such as
+    ``run``, or an earlier plugin's) would silently win over it (Typer keeps the last), so
+    the plugin's commands are all taken back and the refusal, naming the plugin and the
+    command, is recorded as its failure (``ruadapt plugins`` lists it).
+    """
     plugins = registry.plugins
     for impl in plugins.pm.hook.register_commands.get_hookimpls():
+        taken = _command_names(app)
+        before = (list(app.registered_commands), list(app.registered_groups))
         try:
             impl.function(app=app)
         except Exception as exc:
+            app.registered_commands[:], app.registered_groups[:] = before
             plugins.failures[impl.plugin_name] = (
                 f"{_describe(plugins, impl.plugin_name)}: register_commands raised "
                 f"{type(exc).__name__}: {exc}"
             )
+            continue
+        added = [
+            info
+            for info in [*app.registered_commands, *app.registered_groups]
+            if not any(info is old for old in [*before[0], *before[1]])
+        ]
+        clashes = sorted({name for info in added for name in _info_names(info)} & taken)
+        if clashes:
+            app.registered_commands[:], app.registered_groups[:] = before
+            plugins.failures[impl.plugin_name] = (
+                f"{_describe(plugins, impl.plugin_name)}: register_commands may not replace "
+                f"the existing command(s) {', '.join(repr(c) for c in clashes)}; "
+                "none of its commands were added"
+            )
+            # said on every invocation: the user may be expecting the plugin's version
+            print(f"warning: {plugins.failures[impl.plugin_name]}", file=sys.stderr)
+
+
+def _command_names(app: Any) -> set[str]:
+    """The names the commands and groups registered on a Typer ``app`` answer to."""
+    return {
+        name
+        for info in [*app.registered_commands, *app.registered_groups]
+        for name in _info_names(info)
+    }
+
+
+def _info_names(info: Any) -> set[str]:
+    """Names of one Typer registration: a command's name (or its function's, as Typer derives
+    it), a group's name, or, for a nameless group, the commands it merges in."""
+    from typer.main import get_command_name, solve_typer_info_defaults
+    from typer.models import CommandInfo
+
+    if isinstance(info, CommandInfo):
+        name = info.name or (info.callback and get_command_name(info.callback.__name__))
+        return {name} if name else set()
+    solved = solve_typer_info_defaults(info)
+    if solved.name:
+        return {solved.name}
+    sub = solved.typer_instance
+    return _command_names(sub) if sub is not None else set()
 
 
 def _describe(plugins: Plugins, plugin: str) -> str:
@@ -183,11 +234,14 @@ def _describe(plugins: Plugins, plugin: str) -> str:
 
 
 _cached: Registry | None = None
+_cached_modules: tuple[str, ...] = ()
 
 
 def get_registry(*, modules: tuple[str, ...] = (), refresh: bool = False) -> Registry:
     """The process-wide registry the CLI uses (tests build their own with ``collect``)."""
-    global _cached
-    if _cached is None or refresh or modules:
+    global _cached, _cached_modules
+    # the same modules reuse the registry: add_commands recorded its refusals on it
+    if _cached is None or refresh or modules != _cached_modules:
         _cached = collect(load_plugins(modules=modules))
+        _cached_modules = modules
     return _cached
