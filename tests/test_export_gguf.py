@@ -145,10 +145,11 @@ def llama_greedy(llm, ids, n):
 def compare_greedy(model_dir, gguf_path, prompts=PROMPTS, n=GREEDY_TOKENS):
     """(prompts whose first ``n`` greedy tokens agree, prompts, first disagreement)."""
     from llama_cpp import Llama
-    from transformers import AutoModelForCausalLM
+
+    from ruadapt.models import load_causal_lm
 
     tokenizer = _tokenizer(model_dir)
-    model = AutoModelForCausalLM.from_pretrained(str(model_dir), dtype="float32").eval()
+    model = load_causal_lm(str(model_dir), dtype="float32").eval()  # an adapter: merged
     llm = Llama(str(gguf_path), n_ctx=256, n_threads=2, logits_all=True, verbose=False)
     same, first_diff = 0, None
     for prompt in prompts:
@@ -176,6 +177,17 @@ def tiny_extended(tiny_trained, tmp_path_factory) -> Path:
 
     out = tmp_path_factory.mktemp("export") / "tiny-ext"
     extend_model(tiny_trained, "ru-corpus", 600, str(out), show_progress=False)
+    return out
+
+
+@pytest.fixture(scope="module")
+def tiny_lora(tiny_extended, tmp_path_factory) -> Path:
+    """A LoRA SFT run on the extended tiny model: an adapter folder, merged at export."""
+    from ruadapt.testing import run_method
+
+    out = tmp_path_factory.mktemp("lora") / "sft"
+    run_method("sft", str(tiny_extended), "ru-sft", out, adapter="lora", max_steps=2,
+               batch_size=2, learning_rate=0.01)  # fmt: skip
     return out
 
 
@@ -244,6 +256,23 @@ def test_q8_0_quantises_the_matrices(tiny_extended, exported):
     tensors = _fields(exported(tiny_extended, "q8_0"))["_tensors"]
     assert tensors["blk.0.ffn_up.weight"] == "Q8_0"
     assert tensors["output_norm.weight"] == "F32"
+
+
+def test_an_adapter_output_is_merged_into_its_base_first(tiny_lora, tiny_extended, exported):
+    import numpy as np
+
+    from ruadapt.models import load_causal_lm
+
+    assert (tiny_lora / "adapter_config.json").is_file()
+    reader = gguf.GGUFReader(str(exported(tiny_lora, "f32")))
+    tensors = {t.name: t for t in reader.tensors}
+    merged = load_causal_lm(str(tiny_lora), dtype="float32").state_dict()
+    base = load_causal_lm(str(tiny_extended), dtype="float32").state_dict()
+    key = "model.layers.0.self_attn.v_proj.weight"  # LoRA's target, not permuted for RoPE
+    written = np.asarray(tensors["blk.0.attn_v.weight"].data).reshape(merged[key].shape)
+    assert np.allclose(written, merged[key].numpy())
+    assert not np.allclose(written, base[key].numpy())  # the adapter is in it
+    assert tensors["token_embd.weight"].shape[-1] == len(_tokenizer(tiny_extended))
 
 
 def test_output_policy_and_bad_input(tmp_path, tiny_model):
@@ -379,6 +408,12 @@ def test_llama_cpp_tokenises_like_tokenizers_tiny(which, tiny_trained, tiny_exte
 def test_llama_cpp_greedy_equals_hf_at_f32_tiny(which, tiny_trained, tiny_extended, exported):
     model = tiny_trained if which == "base" else tiny_extended
     same, total, diff = compare_greedy(model, exported(model, "f32"))
+    assert total >= 8 and same == total, diff
+
+
+@needs_llama
+def test_llama_cpp_greedy_equals_hf_on_a_merged_adapter(tiny_lora, exported):
+    same, total, diff = compare_greedy(tiny_lora, exported(tiny_lora, "f32"))
     assert total >= 8 and same == total, diff
 
 
