@@ -55,16 +55,17 @@ def rows(result: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
 
 
 def markdown(result: dict[str, Any]) -> str:
-    from ruadapt_evals.render import md_table
+    """report.md of a comparison; run labels, paths and model names are escaped (md_text)."""
+    from ruadapt_evals.render import md_table, md_text
 
     headers, body = rows(result)
-    lines = [f"# ruadapt report: {len(result['runs'])} runs", "", result["created"], ""]
+    lines = [f"# ruadapt report: {len(result['runs'])} runs", "", md_text(result["created"]), ""]
     lines += [md_table(headers, body), "", NOTE, "", "Sources:", ""]
     for run in result["runs"]:
         ev = run["eval"] or {}
         lines.append(
-            f"- {run['label']}: {run['path']}"
-            + (f" (model {ev['model']}, baseline {ev['baseline']})" if ev else "")
+            f"- {md_text(run['label'])}: {md_text(run['path'])}"
+            + (f" (model {md_text(ev['model'])}, baseline {md_text(ev['baseline'])})" if ev else "")
         )
     return "\n".join(lines) + "\n"
 

@@ -41,19 +41,27 @@ def dumps(report: dict[str, Any]) -> str:
     return json.dumps(_json_safe(report), indent=2, ensure_ascii=False) + "\n"
 
 
+def md_text(text: Any) -> str:
+    """Text a user or a model controls (paths, run names, prompt ids, skip reasons) as one
+    line of Markdown: HTML escaped, so ``<script>`` or ``<img onerror=...>`` in a model path
+    or prompt file name arrives as text, and newlines folded, so it cannot start a heading."""
+    from html import escape
+
+    return escape(" ".join(str(text).split()), quote=False)
+
+
 def md_cell(text: Any) -> str:
     """A Markdown table cell: one line, HTML and pipes escaped, long model text shortened.
 
     Markdown renders raw HTML, so model text like ``<script>`` must arrive as text.
     """
-    from html import escape
-
-    s = escape(" ".join(str(text).split()), quote=False).replace("|", "\\|")
+    s = md_text(text).replace("|", "\\|")
     return s if len(s) <= 160 else s[:157] + "..."
 
 
 def md_table(headers: list[str], rows: list[list[str]]) -> str:
-    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    """A Markdown table; headers (run labels, model names) are escaped like the cells."""
+    lines = ["| " + " | ".join(md_cell(h) for h in headers) + " |", "|" + "---|" * len(headers)]
     lines += ["| " + " | ".join(md_cell(c) for c in row) + " |" for row in rows]
     return "\n".join(lines)
 
@@ -62,9 +70,9 @@ def markdown(report: dict[str, Any], plot_files: list[str] | None = None) -> str
     """The whole report as Markdown tables (``plot_files``: PNGs beside it, linked)."""
     from ruadapt_evals.verdict import verdict
 
-    parts = [f"# {title(report)}", "", subtitle(report), ""]
+    parts = [f"# {md_text(title(report))}", "", md_text(subtitle(report)), ""]
     for language, findings in verdict(report):
-        parts.append(f"- **{language}:** " + "; ".join(text for text, _ in findings))
+        parts.append(f"- **{language}:** " + "; ".join(md_text(text) for text, _ in findings))
     parts.append("")
     headers, rows = headline_rows(report)
     parts += [
@@ -81,17 +89,18 @@ def markdown(report: dict[str, Any], plot_files: list[str] | None = None) -> str
     for name in plot_files or []:
         parts += [f"![{Path(name).stem}]({name})", ""]
     for task, entry in report["tasks"].items():
-        parts += [f"## {task}", "", f"_{entry['summary']}_", ""]
+        parts += [f"## {md_text(task)}", "", f"_{md_text(entry['summary'])}_", ""]
         if "skipped" in entry:
-            parts += [f"Skipped: {entry['skipped']}", ""]
+            parts += [f"Skipped: {md_text(entry['skipped'])}", ""]
             continue
         for role in ("model", "baseline"):
             side = entry.get(role) or {}
             if "skipped" in side:
-                parts += [f"{role}: skipped: {side['skipped']}", ""]
+                parts += [f"{role}: skipped: {md_text(side['skipped'])}", ""]
             settings = side.get("settings")
             if settings and role == "model":
-                parts += ["Settings: " + ", ".join(f"{k}={v}" for k, v in settings.items()), ""]
+                shown = ", ".join(f"{k}={v}" for k, v in settings.items())
+                parts += [f"Settings: {md_text(shown)}", ""]
         headers, rows = task_rows(report, task)
         if rows:
             parts += [md_table(headers, rows), ""]
@@ -108,7 +117,7 @@ def markdown(report: dict[str, Any], plot_files: list[str] | None = None) -> str
         for ex in shown:
             for lang in LANGUAGES:
                 side = ex[lang]
-                parts.append(f"- **{ex['id']} {lang}** prompt: {md_cell(side['prompt'])}")
+                parts.append(f"- **{md_text(ex['id'])} {lang}** prompt: {md_cell(side['prompt'])}")
                 parts.append(f"  - model: {md_cell(side['answer'] or '(empty)')}")
                 if side.get("baseline") is not None:
                     parts.append(f"  - baseline: {md_cell(side['baseline'] or '(empty)')}")
