@@ -5,6 +5,16 @@ class UserError(Exception):
     """A mistake in what the user gave (file, option, plugin name). Printed as one line."""
 
 
+class Terminated(BaseException):
+    """SIGTERM (``kill``, a job scheduler's stop), raised in the main thread like Ctrl-C's
+    KeyboardInterrupt so the same cleanup runs: staging removed, lock released, a resumable
+    run left resumable. Not a KeyboardInterrupt: Click would turn that into a bare "Aborted"."""
+
+
+#: the exit status after SIGTERM (128 + 15, as a shell reports a process SIGTERM killed)
+SIGTERM_EXIT = 143
+
+
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 GENERIC = "it is not UTF-8 text"
 

@@ -38,7 +38,7 @@ from typing import Any
 
 from ruadapt.config import ResolvedConfig
 from ruadapt.contracts import Adapter, Method
-from ruadapt.errors import UserError
+from ruadapt.errors import Terminated, UserError
 from ruadapt.outputs import write_atomic  # noqa: F401  (re-exported: older imports use it here)
 from ruadapt.registry import Registry
 
@@ -157,7 +157,7 @@ def run_method(config: ResolvedConfig, registry: Registry) -> Path:
             resumable = old is None and latest_checkpoint(out) is not None
             if distributed.is_main() and not resumable:
                 resume.restore(old, out, fresh=fresh, existed=existed)
-            if isinstance(exc, KeyboardInterrupt):
+            if isinstance(exc, KeyboardInterrupt | Terminated):  # Ctrl-C or SIGTERM
                 if resumable:
                     raise Interrupted(
                         "interrupted; to continue, rerun the same command with --resume", True

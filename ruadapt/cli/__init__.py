@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import signal
 import sys
 import warnings
 
 import typer
 
-from ruadapt.errors import UserError
+from ruadapt.errors import SIGTERM_EXIT, Terminated, UserError
 
 app = typer.Typer(
     name="ruadapt",
@@ -106,6 +107,7 @@ def main(argv: list[str] | None = None) -> None:
         warnings.filterwarnings(
             "ignore", message=".*is_gradient_checkpointing", category=FutureWarning
         )
+    previous = _on_sigterm_raise()
     try:
         build_app()
         app(args=argv, prog_name="ruadapt", standalone_mode=True)
@@ -113,7 +115,12 @@ def main(argv: list[str] | None = None) -> None:
         if _state["debug"]:
             raise
         _error(str(exc))
-        sys.exit(1)
+        sys.exit(SIGTERM_EXIT if _state.get("terminated") else 1)
+    except Terminated:
+        if _state["debug"]:
+            raise
+        _error("terminated (SIGTERM); what this command was writing was discarded, rerun it")
+        sys.exit(SIGTERM_EXIT)
     except KeyboardInterrupt:
         if _state["debug"]:
             raise
@@ -126,3 +133,23 @@ def main(argv: list[str] | None = None) -> None:
 
         _error(describe(exc, argv))
         sys.exit(1)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _on_sigterm_raise() -> object:
+    """Make SIGTERM raise :class:`Terminated` in the main thread (handled like Ctrl-C);
+    returns the handler it replaced, None where signals cannot be set (another thread)."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    _state["terminated"] = False
+
+    def raise_terminated(signum: int, frame: object) -> None:
+        _state["terminated"] = True
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second TERM must not cut the cleanup
+        raise Terminated()
+
+    return signal.signal(signal.SIGTERM, raise_terminated)
