@@ -434,7 +434,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--init",
         default="mean",
-        choices=("mean", "wmean", "random"),
+        choices=("mean", "wmean", "norm", "random"),
         help="initialisation of the new rows (ruadapt tokenizer extend --init)",
     )
     parser.add_argument(

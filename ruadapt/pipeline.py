@@ -2,10 +2,10 @@
 
 A recipe is a YAML file with a root ``output``, a starting ``model`` and a list of
 ``stages``. Each stage is either a training run (``method: NAME`` plus its options; ``plugin:``
-is an alias) or a
-step (``step: tokenizer-extend | eval | report``). A stage's model defaults to the output of
-the previous stage that produced a model; ``@name`` refers to another stage's output and
-``@base`` to the recipe's starting model, so several methods can branch from one SFT stage.
+is an alias) or a step (``step: tokenizer-extend | teacher-answers | merge | eval | report``).
+A stage's model defaults to the output of the previous stage that produced a model; ``@name``
+refers to another stage's output (``@name/FILE`` to a file in it) and ``@base`` to the recipe's
+starting model, so several methods can branch from one SFT stage.
 
 Each stage writes ``OUTPUT/<stage name>``. ``OUTPUT/pipeline.json`` records a hash of every
 finished stage's resolved config (including the hashes of the stages it reads from), so
@@ -43,7 +43,7 @@ class Stage:
 
     @property
     def makes_model(self) -> bool:
-        return self.method is not None or self.step == "tokenizer-extend"
+        return self.method is not None or self.step in ("tokenizer-extend", "merge")
 
 
 @dataclass
@@ -53,6 +53,7 @@ class Recipe:
     model: str
     stages: list[Stage]
     defaults: dict[str, Any] = field(default_factory=dict)
+    again: str = ""  # the command that resumes an interrupted run
 
 
 # step name -> function(options, output_dir, registry) doing the work; imported lazily.
@@ -113,8 +114,22 @@ def write_eval(
     return report
 
 
+def _step_teacher_answers(options: dict[str, Any], out: Path, registry: Any) -> None:
+    from ruadapt.teacher_answers import teacher_answers
+
+    teacher_answers(output=str(out), overwrite=True, **options)
+
+
+def _step_merge(options: dict[str, Any], out: Path, registry: Any) -> None:
+    from ruadapt.model_merge import merge_with_original
+
+    merge_with_original(output=str(out), overwrite=True, **options)
+
+
 STEPS: dict[str, Callable[[dict[str, Any], Path, Any], None]] = {
     "tokenizer-extend": _step_tokenizer_extend,
+    "teacher-answers": _step_teacher_answers,
+    "merge": _step_merge,
     "eval": _step_eval,
     "report": _step_report,
 }
@@ -168,17 +183,24 @@ def load_recipe(path: str | Path, output: str | None = None) -> Recipe:
 def _resolve_refs(
     value: Any, recipe: Recipe, outputs: dict[str, Path], stage: str, refs: set[str]
 ) -> Any:
-    """Replace ``@stage`` / ``@base`` by paths, recording which stages were read."""
+    """Replace ``@stage`` / ``@base`` by paths, recording which stages were read.
+
+    ``@stage/FILE`` names a file in that stage's output (``@teacher/data.jsonl``), and a
+    comma-separated string may mix references and other values (``@teacher/data.jsonl,ru-sft``).
+    """
+    if isinstance(value, str) and "," in value and "@" in value:
+        parts = [_resolve_refs(p.strip(), recipe, outputs, stage, refs) for p in value.split(",")]
+        return ",".join(parts)
     if isinstance(value, str) and value.startswith("@"):
-        ref = value[1:]
-        if ref == "base":
+        ref, _, rest = value[1:].partition("/")
+        if ref == "base" and not rest:
             return recipe.model
         if ref not in outputs:
             raise UserError(
                 f"{recipe.path}: stage {stage!r} refers to {value!r}, which is not an earlier stage"
             )
         refs.add(ref)
-        return str(outputs[ref])
+        return str(outputs[ref] / rest) if rest else str(outputs[ref])
     if isinstance(value, list):
         return [_resolve_refs(v, recipe, outputs, stage, refs) for v in value]
     return value
@@ -231,19 +253,23 @@ def _stage_done(out: Path) -> bool:
 
 
 def run_pipeline(
-    path: str | Path,
+    path: str | Path | Recipe,
     *,
     output: str | None = None,
     start_from: str | None = None,
     overrides: dict[str, dict[str, Any]] | None = None,
     registry: Any = None,
     echo: Callable[[str], None] = print,
+    again: str | None = None,
 ) -> dict[str, Any]:
-    """Run a recipe, skipping finished unchanged stages; returns the pipeline state."""
+    """Run a recipe (a file, or a :class:`Recipe` a command built), skipping finished
+    unchanged stages; returns the pipeline state. ``again`` is the command an interrupted run
+    is resumed with (default: ``ruadapt pipeline PATH``)."""
     from ruadapt.registry import get_registry
     from ruadapt.runner import run
 
-    recipe = load_recipe(path, output)
+    recipe = path if isinstance(path, Recipe) else load_recipe(path, output)
+    recipe.again = again or f"ruadapt pipeline {recipe.path}"
     registry = registry or get_registry()
     steps = plan(recipe, overrides)
     names = [s.name for s, *_ in steps]
@@ -330,7 +356,7 @@ def _run_stages(recipe, steps, start_from, registry, echo, run) -> dict[str, Any
             try:
                 run(stage.method, registry, sets=sets, **flags)
             except Interrupted as exc:
-                again = f"ruadapt pipeline {recipe.path}"
+                again = recipe.again
                 raise UserError(
                     f"interrupted in stage {stage.name!r}; rerun `{again}` to "
                     + ("resume it from its last checkpoint" if exc.resumable else "start it again")

@@ -109,6 +109,10 @@ def _step_function(step: str) -> Callable[..., Any] | None:
         from ruadapt.tokenizer.extend_model import extend_model
 
         return extend_model
+    if step == "merge":
+        from ruadapt.model_merge import merge_with_original
+
+        return merge_with_original
     if step == "teacher-answers":
         from ruadapt.teacher_answers import teacher_answers
 

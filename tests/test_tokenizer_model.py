@@ -125,7 +125,7 @@ def _piece_bytes(piece: str, family: str) -> int:
 
 @pytest.mark.parametrize("tied", [True, False])
 @pytest.mark.parametrize("family", ["gpt2", "llama2"])
-@pytest.mark.parametrize("init", ["mean", "wmean", "random"])
+@pytest.mark.parametrize("init", ["mean", "wmean", "norm", "random"])
 def test_resize_and_init(tied, family, init):
     base = byte_level_tokenizer() if family == "gpt2" else sentencepiece_tokenizer()
     result = extend_tokenizer(base, RUSSIAN_PARAGRAPHS, 30, show_progress=False)
@@ -151,6 +151,10 @@ def test_resize_and_init(tied, family, init):
                 pieces = base.convert_ids_to_tokens(parts)
                 w = torch.tensor([float(_piece_bytes(p, family)) for p in pieces])
                 expected = (ref[parts] * w[:, None]).sum(0) / w.sum()
+            elif init == "norm":
+                # the mean's direction at the pieces' mean length
+                mean = ref[parts].mean(0)
+                expected = mean / mean.norm() * ref[parts].norm(dim=1).mean()
             else:
                 continue
             torch.testing.assert_close(weight[t.id], expected)

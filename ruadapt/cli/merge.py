@@ -77,8 +77,19 @@ def merge_adapter(
 
 
 def merge(
-    adapter: str = typer.Argument(..., help="Adapter directory (a run's output with --adapter)."),
+    adapter: str = typer.Argument(
+        ..., help="Adapter directory (a run's output with --adapter); with --with, a model."
+    ),
     output: str = typer.Option(..., "--output", "-o", help="Where to write the merged model."),
+    original: str | None = typer.Option(
+        None,
+        "--with",
+        help="Interpolate the model with this source model instead (ElChat): shared "
+        "parameters blended, new vocabulary rows kept.",
+    ),
+    weight: float = typer.Option(
+        0.5, "--weight", help="With --with: the original's share, 0 (adapted) to 1 (original)."
+    ),
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing output."),
     push_to_hub: str | None = typer.Option(
         None, "--push-to-hub", help="Publish the merged model to this hub repository."
@@ -87,12 +98,25 @@ def merge(
         None, "--private/--public", help="Visibility of a hub repository --push-to-hub creates."
     ),
 ) -> None:
-    """Merge a trained adapter (e.g. LoRA) into its base model and save a standalone model.
+    """Merge a trained adapter (e.g. LoRA) into its base model and save a standalone model,
+    or (--with) interpolate an adapted model with the model it came from.
 
     Example: ruadapt merge out/sft-lora -o out/sft-merged
+    Example: ruadapt merge out/adapted --with smollm2 --weight 0.3 -o out/blend
     """
     from ruadapt.cli import registry
 
+    if original is not None:
+        from ruadapt.model_merge import merge_with_original
+
+        if push_to_hub:
+            raise UserError("--push-to-hub is not available with --with; push the output after")
+        info = merge_with_original(adapter, original, output, weight=weight, overwrite=overwrite)
+        typer.echo(
+            f"merged: {output} ({info['tensors']} tensors at weight {weight}; "
+            f"{info['new_rows_kept']} new rows kept)"
+        )
+        return
     out = merge_adapter(
         adapter,
         output,

@@ -29,7 +29,11 @@ def extend(
     ),
     new_tokens: int = typer.Option(..., "--new-tokens", "-n", help="Russian tokens to add."),
     output: str = typer.Option("", "--output", "-o", help="Output model directory."),
-    init: str = typer.Option("mean", "--init", help="New-row init: mean, wmean or random."),
+    init: str = typer.Option(
+        "mean",
+        "--init",
+        help="New-row init: mean, wmean, norm (mean at the pieces' length) or random.",
+    ),
     pad_to_multiple_of: int | None = typer.Option(
         None, "--pad-to-multiple-of", help="Pad the vocabulary to a multiple (64, 128, 256)."
     ),

@@ -3,8 +3,15 @@
 Every new token has a base decomposition: the base tokenizer's BPE segmentation of the
 token's string. ``mean`` sets the new row to the mean of those base rows (the token starts
 out "meaning" roughly what its pieces did), ``wmean`` weights each piece by the number of
-bytes it covers (long pieces carry more of the word), and ``random`` draws from a normal with
-the per-dimension mean and standard deviation of the base rows. Input embeddings and the LM
+bytes it covers (long pieces carry more of the word), ``norm`` is ``mean`` rescaled to the
+mean norm of the pieces, and ``random`` draws from a normal with the per-dimension mean and
+standard deviation of the base rows.
+
+Why ``norm``: an average of vectors pointing different ways is shorter than they are (on
+SmolLM2, 2.56 against 3.15), and with tied embeddings the same row is also the token's output
+vector, so a mean-initialised token scores low against its own first piece and the model never
+writes it. Rescaling keeps the direction (what the token means when read) and gives it the
+length of a real token. Input embeddings and the LM
 head are initialised independently, each from its own base rows; a tied model has one matrix.
 Rows with no decomposition (padding fillers) get the mean of all base rows.
 """
@@ -15,7 +22,7 @@ from typing import Any
 
 from ruadapt.errors import UserError
 
-INITS = ("mean", "wmean", "random")
+INITS = ("mean", "wmean", "norm", "random")
 
 
 def decompositions(base_tokenizer: Any, tokens: dict[int, str]) -> dict[int, list[int]]:
@@ -68,6 +75,9 @@ def init_rows(
                 value = (base[parts] * w[:, None]).sum(0) / w.sum()
             else:
                 value = base[parts].mean(0)
+                if init == "norm":
+                    target = base[parts].norm(dim=1).mean()
+                    value = value * (target / value.norm().clamp_min(1e-12))
             weight[row] = value.to(weight.dtype)
 
 

