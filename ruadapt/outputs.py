@@ -431,7 +431,12 @@ def recover(out: str | Path, *, busy_ok: bool = False) -> None:
     the leftovers are its own), leave them to it instead of refusing.
     """
     out = Path(out).expanduser()
+    if os.environ.get("RANK", "0") != "0":  # one process of a multi-process run settles it
+        return
     if not (_leftovers(out, _STAGING) or _leftovers(out, _OLD)):
+        return
+    if _lock_owner(out) == os.getpid():  # this process holds the lock already
+        clean_stale(out)
         return
     try:
         with output_lock(out):
@@ -439,6 +444,14 @@ def recover(out: str | Path, *, busy_ok: bool = False) -> None:
     except UserError:
         if not busy_ok:
             raise
+
+
+def _lock_owner(out: Path) -> int | None:
+    try:
+        held = json.loads(_sibling(out, _LOCK).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return held.get("pid") if isinstance(held, dict) else None
 
 
 def clean_stale(out: str | Path) -> None:

@@ -108,7 +108,7 @@ def check_resume(
         )
     adapter_keys = set(dataclasses.asdict(config.adapter)) if config.adapter is not None else set()
     for key in (*RESUME_KEYS, *sorted(adapter_keys)):
-        if saved.get(key) != now.get(key):
+        if saved.get(key) != now.get(key) and not _same_paths(key, saved.get(key), now.get(key)):
             raise UserError(
                 f"--resume: {out} was a run with {key}={saved.get(key)!r}, not {now.get(key)!r} "
                 "(resume with the same command, or choose another --output)"
@@ -127,6 +127,7 @@ def check_resume(
         key: [saved.get(key), now.get(key)]
         for key in sorted(set(saved) | set(now))
         if key not in FREE_KEYS
+        and key not in RESUME_KEYS  # checked above (the same paths typed otherwise pass)
         and (key in saved or key in trainer)  # an option added since is not a change
         and saved.get(key) != now.get(key)
     }
@@ -146,6 +147,15 @@ def check_resume(
             f"{', '.join(_show(changed[k][0]) for k in fixed)}); train a new run instead"
         )
     return changed
+
+
+def _same_paths(key: str, before: Any, now: Any) -> bool:
+    """``--model``/``--data`` typed differently (``./d.jsonl``, a symlink) that name the same
+    existing files are the same input."""
+    if key not in ("model", "data"):
+        return False
+    paths = outputs.input_paths(before)
+    return bool(paths) and paths == outputs.input_paths(now)
 
 
 def _show(value: Any) -> str:

@@ -231,7 +231,10 @@ def check_method_resumes(name: str, model: str, data: str, output: str | Path, *
     sets = {"logging_steps": 1, "save_steps": 1, "batch_size": 2, **options}
     out = run_method(name, model, data, output, **sets, max_steps=1).path
     assert (out / "checkpoints" / "checkpoint-1").is_dir(), "no checkpoint at step 1"
-    result = run_method(name, model, data, output, **sets, max_steps=2, resume=True)
+    # a longer run than the finished one: a change of max_steps, accepted and recorded
+    result = run_method(
+        name, model, data, output, **sets, max_steps=2, resume=True, allow_changes=True
+    )
     assert is_complete(out), f"{out} is not marked complete after --resume"
     steps = [x["step"] for x in result.metrics if "loss" in x]
     assert steps == [1, 2], f"logged steps {steps}: a resumed run must continue from step 1"

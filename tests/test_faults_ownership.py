@@ -461,3 +461,20 @@ def test_a_resume_with_changes_killed_at_each_stage_resumes_and_records_once(
     steps = [json.loads(x)["step"] for x in lines if "loss" in json.loads(x)]
     assert steps == [1, 2, 3, 4], "each step logged exactly once across kill and resume"
     assert _leftovers(tmp_path) == []
+
+
+def test_resume_takes_the_same_data_typed_another_way(world, tmp_path):
+    """Inputs are paths: a symlink to the run's data file is the same data, not a change."""
+    from ruadapt.registry import get_registry
+    from ruadapt.runner import run
+
+    out = tmp_path / "run"
+    common = {"model": world["model"], "output": str(out), "max_steps": 2}
+    sets = {"save_steps": 1, "logging_steps": 1, "batch_size": 2}
+    run("sft", get_registry(), data=str(world["data"]), sets=sets, **common)
+    (out / "run.json").unlink()  # as a killed run leaves it
+    link = tmp_path / "same.jsonl"
+    link.symlink_to(world["data"])
+    run("sft", get_registry(), data=str(link), sets=sets, resume=True, **common)
+    assert json.loads((out / "run.json").read_text())["status"] == "complete"
+    assert "resume_changes" not in json.loads((out / "run.json").read_text())

@@ -80,6 +80,7 @@ def test_ppo_writes_the_run_contract_and_resumes(tiny_model, tiny_data, tmp_path
         output=str(out),
         max_steps=3,
         resume=True,
+        allow_changes=True,  # a longer run: the change of max_steps is recorded
         sets=sets,
     )
     lines = metrics(out)

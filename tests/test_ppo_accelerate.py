@@ -104,6 +104,7 @@ def test_a_crafted_pickle_in_a_checkpoint_is_refused(tiny_model, tiny_data, tmp_
                 output=str(out),
                 max_steps=2,
                 resume=True,
+                allow_changes=True,  # a longer run than the first (max_steps 1 -> 2)
                 sets=sets,
             )
         assert not pwned.exists(), f"{victim}: the pickle ran"
