@@ -167,8 +167,10 @@ def record_changes(out: Path, changed: dict[str, list[Any]], step: int) -> list[
     ``[{"step": N, "changed": {key: [before, now]}}, ...]``, each from the step it took effect."""
     history = (outputs.read_marker(out) or {}).get("resume_changes")
     history = list(history) if isinstance(history, list) else []
-    if changed:
-        history.append({"step": step, "changed": changed})
+    entry = {"step": step, "changed": changed}
+    # a resume killed before it rewrote config.yaml sees the same change again: record it once
+    if changed and (not history or history[-1] != json.loads(json.dumps(entry, default=str))):
+        history.append(entry)
         outputs.update_marker(out, resume_changes=history)
     return history
 

@@ -115,7 +115,7 @@ def run_method(config: ResolvedConfig, registry: Registry) -> Path:
         raise UserError("no output directory: pass --output DIR")
     out = Path(config.run.output).expanduser()
     inputs = {"--model": config.run.model, "--data": config.run.data}
-    outputs.check_inputs(out, {**inputs, "--config": config.config_file})
+    outputs.check_inputs(out, {**inputs, "--config": config.config_file, **_path_options(config)})
     prepare_output(out, overwrite=config.run.overwrite, resume=config.run.resume)
     check_run_options(config.run)
     if method.trainer_config:
@@ -238,6 +238,24 @@ def finalize(run: Run) -> None:
     write_atomic(out / COMPLETE_MARKER, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
     outputs.record_files(out)
     outputs.update_marker(out, state="complete")
+
+
+def _path_options(config: ResolvedConfig) -> dict[str, str]:
+    """Method and trainer options whose value names an existing file or folder (``--set
+    ref=out/sft``, ``reward``, ``teacher``): inputs too, so an output may not replace them."""
+    import dataclasses
+
+    values = dict(config.trainer)
+    for part in (config.method, config.adapter):
+        if dataclasses.is_dataclass(part):
+            values.update(dataclasses.asdict(part))
+    return {
+        f"--set {key}": value
+        for key, value in values.items()
+        if isinstance(value, str)
+        and value.strip() not in ("", ".", "..")
+        and Path(value).expanduser().exists()
+    }
 
 
 def _check_trainer_options(config: ResolvedConfig, method: Method, registry: Registry) -> None:
@@ -531,6 +549,7 @@ def _start_output(
         history = resume.record_changes(out, changed, step)
         header = resume.changes_header(history)
         outputs.update_marker(out, state="writing")
+        outputs.kill_point("resume-recorded")
         (out / COMPLETE_MARKER).unlink(missing_ok=True)
         resume.truncate_metrics(out / METRICS_FILE, step)
         print(f"resuming from {ckpt}")

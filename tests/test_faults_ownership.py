@@ -233,6 +233,12 @@ CASES = [
         {"p,1.jsonl": jsonl(PROMPTS)},
     ),
     Case(
+        "path-run-method-option-ref-is-output",
+        "run --plugin dpo --model {m} --data {t}/p.jsonl --set ref={mc} -o {mc} --overwrite --max-steps 1",
+        "would overwrite the --set ref",
+        {"p.jsonl": jsonl(PREFS)},
+    ),
+    Case(
         "path-pipeline-recipe-inside-output",
         "pipeline {t}/p/r.yaml -o {t}/p",
         "would overwrite the recipe",
@@ -431,7 +437,7 @@ def test_a_report_overwrite_killed_mid_swap_loses_nothing(stage, world, tmp_path
         assert _leftovers(t) == [], f"{stage} then {name}: left {_leftovers(t)}"
 
 
-@pytest.mark.parametrize("stage", ["run-logged-3", "run-complete"])
+@pytest.mark.parametrize("stage", ["resume-recorded", "run-logged-3", "run-complete"])
 def test_a_resume_with_changes_killed_at_each_stage_resumes_and_records_once(
     stage, world, tmp_path, capsys
 ):
