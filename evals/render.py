@@ -120,7 +120,9 @@ def markdown(report: dict[str, Any], plot_files: list[str] | None = None) -> str
                 parts.append(f"- **{md_text(ex['id'])} {lang}** prompt: {md_cell(side['prompt'])}")
                 parts.append(f"  - model: {md_cell(side['answer'] or '(empty)')}")
                 if side.get("baseline") is not None:
-                    parts.append(f"  - baseline: {md_cell(side['baseline'] or '(empty)')}")
+                    parts.append(
+                        f"  - baseline (original): {md_cell(side['baseline'] or '(empty)')}"
+                    )
                 if side.get("reference"):
                     parts.append(f"  - reference: {md_cell(side['reference'])}")
         parts.append("")
