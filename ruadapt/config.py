@@ -325,7 +325,8 @@ def load_yaml(path: str | Path) -> dict[str, Any]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark else ""
-        raise UserError(f"{p}{where}: invalid YAML ({getattr(exc, 'problem', exc)})") from None
+        problem = " ".join(str(getattr(exc, "problem", None) or exc).split())  # one line
+        raise UserError(f"{p}{where}: invalid YAML ({problem})") from None
     if not isinstance(data, dict):
         raise UserError(f"{p}: expected a mapping of option: value")
     return data

@@ -19,14 +19,67 @@ UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 GENERIC = "it is not UTF-8 text"
 
 
+#: magic numbers of binary files people pass as data by mistake, and what to say
+_MAGIC = (
+    (b"\x1f\x8b", "gzip-compressed, not a text file; gunzip it first"),
+    (b"PK\x03\x04", "a zip archive, not a text file; unpack it first"),
+    (b"PAR1", "a Parquet file, not a text file; give it a .parquet name"),
+    (b"\x7fELF", "a program, not a text file"),
+    (b"\x89PNG", "a PNG image, not a text file"),
+    (b"%PDF", "a PDF document, not a text file"),
+    (b"\x80\x02", "a Python pickle, not a text file"),
+)
+
+
+def _utf16_text(data: bytes) -> bool:
+    """True when ``data`` reads as UTF-16 text (letters, digits, punctuation, spaces): a BOM,
+    or a start that decodes, in either byte order, to mostly ordinary characters. Binary
+    files are full of zero bytes too, but decode to control and CJK noise."""
+    if data.startswith(UTF16_BOMS):
+        return True
+    head = data[:400][: len(data[:400]) // 2 * 2]
+    for codec in ("utf-16-le", "utf-16-be"):
+        text = head.decode(codec, errors="replace")
+        plain = sum(c.isspace() or (c.isprintable() and ord(c) < 0x0530) for c in text)
+        if text and plain >= 0.9 * len(text):
+            return True
+    return False
+
+
+def binary_kind(data: bytes) -> str | None:
+    """What a binary file is (``it is gzip-compressed; ...``), None when it looks like text
+    (UTF-16 text included: it is full of zero bytes too)."""
+    if _utf16_text(data):
+        return None
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            return f"it is {what}"
+    head = data[:4096]
+    controls = sum(b < 0x20 and b not in b"\t\n\r\x0c\x1b" for b in head)
+    if b"\x00" in head or controls > len(head) // 10:
+        return "it is a binary file, not text"
+    return None
+
+
+def looks_like_text(data: bytes) -> bool:
+    """False for UTF-16 text and binary files: a reader of UTF-8 text should refuse them."""
+    return not _utf16_text(data) and binary_kind(data) is None
+
+
 def encoding_hint(data: bytes, path: object = None) -> str:
-    """Why bytes are not UTF-8, in the words a user can act on (cp1251 and UTF-16 named).
+    """Why bytes are not UTF-8, in the words a user can act on (cp1251 and UTF-16 named,
+    binary files called binary); the iconv line names ``path`` when it is known.
 
     cp1251 (Windows Cyrillic) is the most common mistake with Russian text files.
     """
-    name = str(path) if path is not None else "FILE"
-    if data.startswith(UTF16_BOMS) or data[:200].count(b"\x00") > len(data[:200]) // 4:
-        return f"it is UTF-16; convert it: iconv -f utf-16 -t utf-8 {name} > {name}.utf8"
+    if _utf16_text(data):
+        if path is None:
+            return "it is UTF-16; convert it to UTF-8 (iconv -f utf-16 -t utf-8)"
+        return f"it is UTF-16; convert it: iconv -f utf-16 -t utf-8 {path} > {path}.utf8"
+    binary = binary_kind(data)
+    if binary:
+        return binary
+    name = str(path) if path is not None else None
     try:
         text = data.decode("cp1251")
     except UnicodeDecodeError:
@@ -34,6 +87,8 @@ def encoding_hint(data: bytes, path: object = None) -> str:
     letters = [c for c in text if c.isalpha()]
     cyrillic = sum("\u0400" <= c <= "\u04ff" for c in letters)
     if cyrillic >= 3 and cyrillic >= len(letters) / 2:
+        if name is None:
+            return "it looks like cp1251 (Windows Cyrillic); convert it (iconv -f cp1251 -t utf-8)"
         return (
             "it looks like cp1251 (Windows Cyrillic); convert it: "
             f"iconv -f cp1251 -t utf-8 {name} > {name}.utf8"
@@ -55,10 +110,13 @@ def read_text(path: object, what: str = "file") -> str:
     except PermissionError:
         raise UserError(f"{what} {p}: permission denied") from None
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise UserError(f"{p}:{line}: not valid UTF-8; {encoding_hint(data, p)}") from None
+    if "\x00" in text:  # valid UTF-8, but no text file holds NUL: UTF-16 without a BOM, binary
+        raise UserError(f"{p}: not UTF-8 text; {encoding_hint(data, p)}")
+    return text
 
 
 def describe(exc: BaseException, candidates: list[str] | None = None) -> str:
@@ -93,14 +151,34 @@ def describe(exc: BaseException, candidates: list[str] | None = None) -> str:
         return f"{exc.filename or first} is a folder, not a file"
     if isinstance(exc, OSError):
         if exc.errno == 28:  # ENOSPC
-            return f"no space left on the device{f' ({exc.filename})' if exc.filename else ''}"
+            where = f" writing {exc.filename}" if exc.filename else ""
+            return f"no space left on the device{where}; free some space and rerun"
         return f"{first}{f' ({exc.filename})' if exc.filename else ''}"
     if "Exceeds the limit" in first and "integer" in first:
         return "a number in an input has too many digits"
+    if _disk_full(exc):  # safetensors' Rust writer wraps ENOSPC in its own error type
+        return "no space left on the device while writing; free some space and rerun"
     kind = type(exc).__name__
     if "Safetensor" in kind or "safetensors" in type(exc).__module__:
         return f"corrupt or truncated safetensors file: {first}"
     return f"unexpected {kind}: {first} (rerun with --debug for the traceback; please report it)"
+
+
+def _disk_full(exc: BaseException) -> bool:
+    """True for a full disk however it is wrapped (``OSError(ENOSPC)``, a library's own error
+    whose text carries errno 28 / ``StorageFull``, or one caused by either)."""
+    import errno
+
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+            return True
+        text = str(exc)
+        if "No space left on device" in text or "StorageFull" in text:
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def _file_holding(data: bytes, candidates: list[str]) -> str | None:

@@ -102,7 +102,7 @@ def read_jsonl(path: Path, label: str) -> Iterator[Row]:
                 # bytes in: json decodes UTF-8 itself, fast; without the newline, columns are right
                 record = json.loads(line.rstrip(b"\r\n"))
             except UnicodeDecodeError as exc:
-                yield Row(label, number, True, error=_not_utf8(exc), offset=offset)
+                yield Row(label, number, True, error=_not_utf8(exc, path), offset=offset)
             except json.JSONDecodeError as exc:
                 yield Row(label, number, True, error=_malformed(exc, path), offset=offset)
             else:
@@ -198,26 +198,40 @@ def read_csv(path: Path, label: str, *, delimiter: str = ",") -> Iterator[Row]:
     bad_lines: set[int] = set()
     counter = _ByteCounter()
     with open(path, "rb") as fh:
+        from ruadapt.errors import encoding_hint, looks_like_text
+
+        head = fh.read(4096)
+        if not looks_like_text(head):  # csv would stop on a NUL or a stray newline, unexplained
+            raise UserError(f"{path}: not UTF-8 CSV text; {encoding_hint(head, path)}")
+        fh.seek(0)
         reader = csv.reader(_decoded_lines(fh, bad_lines, counter), delimiter=delimiter)
-        header = next(reader, None)
-        if header is None:
-            return
-        header[0] = header[0].lstrip("\ufeff")
-        start = reader.line_num + 1
-        for cells in reader:
-            end = reader.line_num
-            if not any(c.strip() for c in cells):
-                start = end + 1
-                continue
-            if bad_lines.intersection(range(start, end + 1)):
-                yield Row(label, start, True, error="not valid UTF-8", offset=counter.n)
-            elif len(cells) != len(header):
-                error = f"row has {len(cells)} cells but the header has {len(header)}"
-                yield Row(label, start, True, error=error, offset=counter.n)
-            else:
-                record = {k: _cell(v) for k, v in zip(header, cells, strict=True)}
-                yield Row(label, start, True, record, offset=counter.n)
+        try:
+            yield from _csv_rows(reader, label, bad_lines, counter)
+        except csv.Error as exc:
+            raise UserError(f"{path}:{reader.line_num}: malformed CSV ({exc})") from None
+
+
+def _csv_rows(reader: Any, label: str, bad_lines: set[int], counter: Any) -> Iterator[Row]:
+    """The rows of an open ``csv.reader`` (see :func:`read_csv`)."""
+    header = next(reader, None)
+    if header is None:
+        return
+    header[0] = header[0].lstrip("\ufeff")
+    start = reader.line_num + 1
+    for cells in reader:
+        end = reader.line_num
+        if not any(c.strip() for c in cells):
             start = end + 1
+            continue
+        if bad_lines.intersection(range(start, end + 1)):
+            yield Row(label, start, True, error="not valid UTF-8", offset=counter.n)
+        elif len(cells) != len(header):
+            error = f"row has {len(cells)} cells but the header has {len(header)}"
+            yield Row(label, start, True, error=error, offset=counter.n)
+        else:
+            record = {k: _cell(v) for k, v in zip(header, cells, strict=True)}
+            yield Row(label, start, True, record, offset=counter.n)
+        start = end + 1
 
 
 class _ByteCounter:
@@ -316,11 +330,11 @@ def read_dataset(dataset: Any, label: str) -> Iterator[Row]:
         yield Row(label, number, False, record)
 
 
-def _not_utf8(exc: UnicodeDecodeError) -> str:
+def _not_utf8(exc: UnicodeDecodeError, path: Path | None = None) -> str:
     from ruadapt.errors import GENERIC, encoding_hint
 
     byte = exc.object[exc.start : exc.start + 1].hex()
-    hint = encoding_hint(exc.object)
+    hint = encoding_hint(exc.object, path)
     where = f"not valid UTF-8 (byte 0x{byte} at column {exc.start + 1})"
     return where if hint == GENERIC else f"{where}; {hint}"  # cp1251/UTF-16 named
 
