@@ -141,6 +141,12 @@ CASES = [
         setup=_add_user_file("adapter"),
     ),
     Case(
+        "own-hidden-user-file-in-finished-run",
+        S + " -o {a} --overwrite",
+        r"did not write \(\.env\)",
+        setup=lambda t: (t / "adapter" / ".env").write_text("TOKEN=x\n"),
+    ),
+    Case(
         "own-user-file-in-interrupted-run-resume",
         R,
         r"--resume: .* did not write \(thesis\.tex\)",
@@ -312,6 +318,7 @@ def test_fault(case, world, tmp_path, capsys):  # noqa: F811  (world: the shared
     errors = [line for line in err.splitlines() if line.startswith("error:")]
     assert len(errors) == 1, f"expected one error line, got: {err[-2000:]}"
     assert re.search(case.expect, errors[0]), errors[0]
+    assert "unexpected" not in errors[0], errors[0]
     changed = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
     assert not changed, f"files changed, appeared or vanished: {sorted(changed)[:5]}"
 
@@ -484,3 +491,20 @@ def test_resume_takes_the_same_data_typed_another_way(world, tmp_path):
     run("sft", get_registry(), data=str(link), sets=sets, resume=True, **common)
     assert json.loads((out / "run.json").read_text())["status"] == "complete"
     assert "resume_changes" not in json.loads((out / "run.json").read_text())
+
+
+def test_a_set_aside_run_is_kept_and_named_when_its_folder_now_holds_user_files(
+    world, tmp_path, capsys
+):
+    """Neither restoring nor removing can be proved safe: both stay, the old one under a
+    visible name with a note, and the command refuses the user's folder."""
+    shutil.copytree(world["adapter"], tmp_path / ".p.ruadapt-old-999999")
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "thesis.tex").write_text("five years of work\n")
+    args = ["run", "--plugin", "sft", "--model", world["model"], "--data", str(world["data"])]
+    code, _, err = invoke([*args, "-o", str(tmp_path / "p"), "--overwrite"], capsys)
+    assert code == 1 and "not a ruadapt output" in err, err[-2000:]
+    assert "kept the output an interrupted --overwrite" in err
+    assert (tmp_path / "p" / "thesis.tex").read_text() == "five years of work\n"
+    kept = tmp_path / "p.before-overwrite-999999"
+    assert (kept / "run.json").is_file() and _leftovers(tmp_path) == []
