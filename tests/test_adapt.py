@@ -220,3 +220,29 @@ def test_adapt_refuses_an_unknown_export(tmp_path, capsys):
         ["adapt", "--model", "tiny", "-o", str(tmp_path / "o"), "--export", "onnx"], capsys
     )
     assert result.exit_code != 0 and "--export must be gguf" in result.output
+
+
+def test_adapt_fast_on_the_tiny_model_writes_a_ready_chat_model(tmp_path, capsys):
+    """The whole command in miniature: a model transformers loads with its chat template, the
+    verdicts in adapt.json, and a rerun that skips every stage."""
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    out = tmp_path / "adapted"
+    result = cli(["adapt", "--model", "tiny", "-o", str(out), "--fast"], capsys)
+    assert result.exit_code == 0, result.output[-2000:]
+    summary = json.loads((out / "adapt.json").read_text())
+    assert summary["model"] == str(out / "model")
+    assert {"ru_letters_per_token_ratio", "ru_reference_bpc_ratio"} <= set(summary["targets"])
+    assert "target ru_reference_bpc_ratio" in result.output
+    model = AutoModelForCausalLM.from_pretrained(out / "model")
+    tokenizer = AutoTokenizer.from_pretrained(out / "model")
+    ext = json.loads((out / "extend" / "extension.json").read_text())
+    assert len(tokenizer) == ext["vocab_size"] > ext["base_vocab_size"]
+    assert model.get_input_embeddings().weight.shape[0] >= len(tokenizer)
+    prompt = tokenizer.apply_chat_template(
+        [{"role": "user", "content": "Привет"}], tokenize=False, add_generation_prompt=True
+    )
+    assert "Привет" in prompt
+    again = cli(["adapt", "--model", "tiny", "-o", str(out), "--fast"], capsys)
+    assert again.exit_code == 0
+    assert again.output.count("skipped") == 5  # extend, teacher, cpt, model, eval

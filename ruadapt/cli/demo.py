@@ -26,9 +26,9 @@ def demo(
     Extends the tokenizer with Russian tokens, trains the new embeddings, then LoRA SFT, KTO
     and SimPO, and evaluates Russian vs English against the original model.
 
-    With --real: extend, cpt, LoRA SFT and SimPO on a real pretrained model
-    (SmolLM2-135M-Instruct) with Russian text from the installed razdel corpus, and a fuller
-    before/after table.
+    With --real: `ruadapt adapt --model smollm2` (extend, the original's own answers, cpt,
+    training on those answers in the new tokens, eval) on SmolLM2-135M-Instruct with Russian
+    text from the installed razdel corpus, and the original/adapted table with its verdicts.
     Re-running resumes: finished stages are skipped.
     """
     from ruadapt.cli import registry
