@@ -209,7 +209,7 @@ def exported(tmp_path_factory):
 # ---- the pre-tokenizer identity ----------------------------------------------------------
 def test_pre_tokenizer_names_from_rules():
     byte_level = {"type": "ByteLevel", "add_prefix_space": False, "use_regex": True}
-    assert llama_cpp_pre_name(byte_level) == "gpt2"
+    assert llama_cpp_pre_name(byte_level) == "gpt-2"
     digits = {"type": "Digits", "individual_digits": True}
     assert llama_cpp_pre_name({"type": "Sequence", "pretokenizers": [digits, byte_level]}) == (
         "smollm"
@@ -227,10 +227,10 @@ def test_extension_records_the_base_pre_tokenizer_and_it_survives_saving(tmp_pat
     new = extend_tokenizer(base, [text], 100, show_progress=False).tokenizer
     new.save_pretrained(tmp_path / "a")
     record = json.loads((tmp_path / "a" / "tokenizer_config.json").read_text())[RECORD_KEY]
-    assert record["llama_cpp_pre"] == "gpt2"
+    assert record["llama_cpp_pre"] == "gpt-2"
     assert record["vocab_size"] == len(base)
     _tokenizer(tmp_path / "a").save_pretrained(tmp_path / "b")  # what a cpt run does
-    assert recorded_pre_name(_tokenizer(tmp_path / "b")) == "gpt2"
+    assert recorded_pre_name(_tokenizer(tmp_path / "b")) == "gpt-2"
 
 
 # ---- the file ----------------------------------------------------------------------------
@@ -240,7 +240,7 @@ def test_export_writes_the_extended_vocabulary_merges_and_template(tiny_extended
     fields = _fields(exported(tiny_extended, "f16"))
     assert fields["general.architecture"] == "llama"
     assert fields["tokenizer.ggml.model"] == "gpt2"
-    assert fields["tokenizer.ggml.pre"] == "gpt2"
+    assert fields["tokenizer.ggml.pre"] == "gpt-2"
     assert fields["tokenizer.ggml.tokens"] == fields["llama.vocab_size"] >= len(tokenizer)
     assert fields["tokenizer.ggml.merges"] == len(data["model"]["merges"])
     assert fields["tokenizer.ggml.eos_token_id"] == tokenizer.eos_token_id

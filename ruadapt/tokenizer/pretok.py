@@ -1,7 +1,7 @@
 """The pre-tokenizer's identity, as serving engines name it, recorded when a tokenizer is extended.
 
 llama.cpp does not read a tokenizer's pre-tokenizer rules from the file: a GGUF names one of
-its built-in pre-tokenizers (``tokenizer.ggml.pre``, e.g. ``gpt2``), and llama.cpp's own
+its built-in pre-tokenizers (``tokenizer.ggml.pre``, e.g. ``gpt-2``), and llama.cpp's own
 converter guesses that name by hashing the token ids of a fixed text. Extension adds Russian
 tokens, which changes those ids but not the pre-tokenizer, so the guess fails
 ("BPE pre-tokenizer was not recognized"). ruadapt therefore names the pre-tokenizer from its
@@ -17,6 +17,8 @@ import json
 from typing import Any
 
 RECORD_KEY = "ruadapt_base_tokenizer"
+# Names recorded by earlier versions -> llama.cpp's spelling (it refuses an unknown name).
+_ALIASES = {"gpt2": "gpt-2"}
 
 # The split patterns llama.cpp's pre-tokenizer types apply, as a tokenizer.json spells them.
 _GPT2_REGEX_BYTELEVEL = {"type": "ByteLevel", "use_regex": True}
@@ -53,12 +55,12 @@ def llama_cpp_pre_name(pre_tokenizer: Any) -> str | None:
     """llama.cpp's name (``tokenizer.ggml.pre``) for a tokenizer.json ``pre_tokenizer``
     section, or None when none of the known ones matches.
 
-    Known: ``gpt2`` (byte-level with GPT-2's regex: GPT-2, the tiny model), ``smollm``
+    Known: ``gpt-2`` (byte-level with GPT-2's regex: GPT-2, the tiny model), ``smollm``
     (single digits, then GPT-2's regex), ``llama-bpe`` (Llama 3) and ``qwen2`` (Qwen2).
     """
     parts = _parts(pre_tokenizer)
     if len(parts) == 1 and _is(parts[0], **_GPT2_REGEX_BYTELEVEL):
-        return "gpt2"
+        return "gpt-2"
     if (
         len(parts) == 2
         and _is(parts[0], type="Digits", individual_digits=True)
@@ -105,5 +107,5 @@ def recorded_pre_name(tokenizer: Any) -> str | None:
     """The llama.cpp pre-tokenizer name recorded at extension time, if any."""
     record = getattr(tokenizer, "init_kwargs", {}).get(RECORD_KEY)
     if isinstance(record, dict) and isinstance(record.get("llama_cpp_pre"), str):
-        return record["llama_cpp_pre"]
+        return _ALIASES.get(record["llama_cpp_pre"], record["llama_cpp_pre"])
     return None
