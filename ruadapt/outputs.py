@@ -300,6 +300,19 @@ def _shown(resolved: Path, value: Any) -> str:
     return str(resolved)
 
 
+def _check_not_current_folder(out: Path, option: str) -> None:
+    """Refuse ``-o .`` (or the folder one is in, or one above it): the new output is built
+    beside the old one and renamed over it, which the current folder cannot be (the rename
+    fails with EBUSY, and the lock and staging names of ``.`` land inside it)."""
+    here = Path.cwd().resolve()
+    target = out.resolve()
+    if out.name in ("", ".", "..") or target == here or target in here.parents:
+        raise UserError(
+            f"{option} {out} is the current folder or one above it; ruadapt builds an output "
+            f"beside its final place and renames it there, so name a folder: {option} out"
+        )
+
+
 def check_output(
     out: str | Path,
     *,
@@ -316,6 +329,7 @@ def check_output(
     command left half-replaced is settled first (:func:`recover`).
     """
     out = Path(out).expanduser()
+    _check_not_current_folder(out, option)
     recover(out)
     check_inputs(out, inputs, option)
     if out.exists() or out.is_symlink():
@@ -399,11 +413,19 @@ def output_lock(out: str | Path) -> Iterator[Path]:
                 held = json.loads(lock.read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 held = {}
+            if not isinstance(held, dict):
+                held = {}
             pid, host = held.get("pid"), held.get("host")
             if isinstance(pid, int) and host == owner["host"] and not _alive(pid):
                 note(f"took over {lock} (its process {pid} is gone)")
                 lock.unlink(missing_ok=True)
                 continue
+            if not isinstance(pid, int) or not host:
+                raise UserError(
+                    f"output {out} is locked by {lock}, which does not say which process "
+                    f"holds it (empty or damaged); if no ruadapt command is writing {out}, "
+                    f"delete {lock}"
+                ) from None
             raise UserError(
                 f"output {out} is being written by another ruadapt process "
                 f"(pid {pid} on {host}); wait for it, or delete {lock} if it is gone"
