@@ -504,14 +504,22 @@ def clean_stale(out: str | Path) -> None:
             else:
                 _keep(old, out, f"{out} is a finished output that did not replace it")
         elif is_ruadapt_output(out) and not foreign_files(out):
-            _remove(out)
-            os.replace(old, out)
+            put_back(old, out)
             note(
                 f"restored {out} from {old.name}: an --overwrite of it was interrupted "
                 "before it finished, and its partial output was removed"
             )
         else:
             _keep(old, out, f"{out} now holds files ruadapt did not write")
+
+
+def put_back(old: Path, out: Path) -> None:
+    """Replace the unfinished ``out`` by the set-aside ``old``. ``out`` is first renamed to a
+    staging name, so a kill at any point leaves only what the next command settles."""
+    trash = staging_path(out)
+    os.replace(out, trash)
+    os.replace(old, out)
+    _remove(trash)
 
 
 def _keep(old: Path, out: Path, why: str) -> None:

@@ -209,8 +209,10 @@ def restore(old: Path | None, out: Path, *, fresh: bool = False, existed: bool =
     """Undo a failed run that cannot be resumed: put the output it replaced back (``old``),
     or empty what it began in a new or empty output (``fresh``): no partial output stays."""
     if old is not None and old.exists():
-        outputs._remove(out)
-        os.replace(old, out)
+        if out.exists() or out.is_symlink():
+            outputs.put_back(old, out)
+        else:
+            os.replace(old, out)
         outputs.note(f"the previous output in {out} was kept")
     elif fresh and not existed:
         outputs._remove(out)
