@@ -20,12 +20,57 @@ def _offline() -> bool:
     return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
 
 
-def check_can_push() -> None:
-    """Fail before any training when a push cannot happen (offline mode)."""
+def _check_offline() -> None:
     if _offline():
         raise UserError(
             "--push-to-hub: HF_HUB_OFFLINE is set, so nothing can be uploaded; "
             "unset it (or push later with `huggingface-cli upload`)"
+        )
+
+
+#: seconds the pre-flight check waits for the hub (a blackholed network must not hang a run)
+PREFLIGHT_TIMEOUT = 20
+
+
+def check_can_push() -> None:
+    """Fail before any training when a push cannot happen: offline mode, no token, a hub that
+    does not answer, or one that refuses the token (``GET /api/whoami-v2``, nothing written).
+
+    Training for hours to learn at the end that the network is down or the token expired is
+    the failure this prevents; the upload itself can still fail later (then the local output
+    is complete and the message says so).
+    """
+    _check_offline()
+    from huggingface_hub import constants, get_token
+    from huggingface_hub.utils import build_hf_headers, get_session
+
+    token = get_token()
+    if token is None:
+        raise UserError(
+            "--push-to-hub: no Hugging Face token; set HF_TOKEN or run `hf auth login` "
+            "(checked before any work)"
+        )
+    url = f"{constants.ENDPOINT}/api/whoami-v2"
+    try:
+        answer = get_session().get(
+            url, headers=build_hf_headers(token=token), timeout=PREFLIGHT_TIMEOUT
+        )
+    except Exception as exc:  # noqa: BLE001 - the transport's errors (no network, DNS, refused)
+        first = (str(exc).splitlines() or [""])[0]
+        raise UserError(
+            f"--push-to-hub: cannot reach the hub at {constants.ENDPOINT} "
+            f"({type(exc).__name__}: {first}); nothing was done: check the network or "
+            "HF_ENDPOINT, or push later with `huggingface-cli upload`"
+        ) from None
+    if answer.status_code in (401, 403):
+        raise UserError(
+            f"--push-to-hub: the hub at {constants.ENDPOINT} refused the token "
+            f"(HTTP {answer.status_code}); set a valid HF_TOKEN (write access); nothing was done"
+        )
+    if answer.status_code >= 400:
+        raise UserError(
+            f"--push-to-hub: the hub at {constants.ENDPOINT} answered HTTP "
+            f"{answer.status_code}; nothing was done, try again later"
         )
 
 
@@ -42,7 +87,7 @@ def push_folder(folder: str | Path, repo: str | None = None, *, private: bool | 
     from huggingface_hub import HfApi
     from huggingface_hub.errors import HfHubHTTPError
 
-    check_can_push()
+    _check_offline()  # check_can_push ran before the work; the upload reports its own errors
     folder = Path(folder)
     repo_id = repo_id_for(folder, repo)
     api = HfApi()

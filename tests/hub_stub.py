@@ -22,6 +22,8 @@ class HubStub:
         self.requests: list[str] = []
         self.authorization: list[str | None] = []
         self.validated: list[str] = []
+        #: the only token whoami accepts (None: any)
+        self.token: str | None = None
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -89,6 +91,11 @@ class HubStub:
 
             def do_GET(self) -> None:  # noqa: N802
                 stub.requests.append(f"GET {self.path}")
+                if self.path == "/api/whoami-v2":  # the pre-flight check of --push-to-hub
+                    given = self.headers.get("Authorization")
+                    if stub.token is not None and given != f"Bearer {stub.token}":
+                        return self._reply({"error": "Invalid credentials"}, 401)
+                    return self._reply({"type": "user", "name": "tester", "orgs": []})
                 return self._reply({"error": f"stub: unknown {self.path}"}, 404)
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
