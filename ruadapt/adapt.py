@@ -193,7 +193,7 @@ def adapt(
     original, the cpt stage and the final model). ``export="gguf"`` also writes
     ``output/model.gguf``."""
     from ruadapt.models import resolve_model
-    from ruadapt.outputs import write_atomic
+    from ruadapt.outputs import update_marker, write_atomic
     from ruadapt.pipeline import run_pipeline
 
     if export not in (None, "gguf"):
@@ -232,6 +232,9 @@ def adapt(
         summary["gguf"] = str(gguf)
     summary["seconds"] = round(time.time() - started, 1)
     write_atomic(out / SUMMARY_FILE, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+    # what adapt wrote beside the pipeline's stages is ruadapt's too (--overwrite may replace it)
+    written = [n for n in (SUMMARY_FILE, HELDOUT_FILE, "model.gguf") if (out / n).exists()]
+    update_marker(out, add_files=written)
     echo("")
     echo(format_summary(summary))
     echo(f"\nmodel: {summary['model']}\nreport: {out / 'eval' / 'report.html'}")

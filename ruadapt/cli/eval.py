@@ -37,7 +37,18 @@ def eval_command(
     mc_items: str | None = typer.Option(
         None, "--mc", help="Multiple-choice JSONL (default: bundled ru-en-mc)."
     ),
-    speed_repeats: int = typer.Option(5, "--speed-repeats", help="Timed repeats (median)."),
+    speed_repeats: int = typer.Option(
+        5, "--speed-repeats", help="Timed repeats, at least (the median; more while loose)."
+    ),
+    speed_ci_target: float = typer.Option(
+        0.05,
+        "--speed-ci-target",
+        help="With a baseline: add repeats until the speed ratio's interval is within +-this "
+        "(relative); 0: exactly --speed-repeats.",
+    ),
+    speed_max_repeats: int = typer.Option(
+        15, "--speed-max-repeats", help="Most timed repeats when adding them."
+    ),
     speed_prompts: int = typer.Option(32, "--speed-prompts", help="Prompts per language timed."),
     speed_isolation: str = typer.Option(
         "process",
@@ -78,6 +89,8 @@ def eval_command(
         reward_model=reward_model,
         mc_items=mc_items,
         speed_repeats=speed_repeats,
+        speed_ci_target=speed_ci_target,
+        speed_max_repeats=speed_max_repeats,
         speed_prompts=speed_prompts,
         speed_isolation=speed_isolation,
         prompt_format=prompt_format,
