@@ -46,6 +46,13 @@ class MetricsCallback(TrainerCallback):
             self._log_parameters(model)
         self._count_tokens(train_dataloader)
 
+    def on_step_end(self, args, state, control, **kwargs):
+        """A SIGTERM whose exception some library swallowed stops the run here, at a step
+        boundary (the runner then says how to resume, as for Ctrl-C)."""
+        from ruadapt.errors import raise_if_terminated
+
+        raise_if_terminated()
+
     def _log_parameters(self, model: Any) -> None:
         extra = self.run.extra
         if not all(key in extra for key in PARAMETER_KEYS) and model is not None:

@@ -14,6 +14,21 @@ class Terminated(BaseException):
 #: the exit status after SIGTERM (128 + 15, as a shell reports a process SIGTERM killed)
 SIGTERM_EXIT = 143
 
+_termination = {"requested": False}
+
+
+def request_termination(requested: bool = True) -> None:
+    """Record that SIGTERM arrived (the CLI's handler), or clear it (a new command)."""
+    _termination["requested"] = requested
+
+
+def raise_if_terminated() -> None:
+    """Raise :class:`Terminated` when SIGTERM arrived. The handler raises at once, but code
+    that swallows every exception (some library's ``except BaseException``) can eat that;
+    loops call this at safe points (the training callback, every step) so the stop holds."""
+    if _termination["requested"]:
+        raise Terminated()
+
 
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 GENERIC = "it is not UTF-8 text"

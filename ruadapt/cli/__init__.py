@@ -14,7 +14,7 @@ import warnings
 
 import typer
 
-from ruadapt.errors import SIGTERM_EXIT, Terminated, UserError
+from ruadapt.errors import SIGTERM_EXIT, Terminated, UserError, request_termination
 
 app = typer.Typer(
     name="ruadapt",
@@ -146,10 +146,12 @@ def _on_sigterm_raise() -> object:
     if threading.current_thread() is not threading.main_thread():
         return None
     _state["terminated"] = False
+    request_termination(False)
 
     def raise_terminated(signum: int, frame: object) -> None:
         _state["terminated"] = True
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second TERM must not cut the cleanup
+        request_termination()  # training stops at its next step even if this raise is eaten
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second TERM ends it at once
         raise Terminated()
 
     return signal.signal(signal.SIGTERM, raise_terminated)

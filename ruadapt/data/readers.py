@@ -85,6 +85,15 @@ def read_jsonl(path: Path, label: str) -> Iterator[Row]:
     """One JSON object per line; blank lines are skipped."""
     offset = 0
     with open(path, "rb") as fh:
+        from ruadapt.errors import encoding_hint, looks_like_text
+
+        head = fh.read(4096)
+        fh.seek(0)
+        if head and not head.startswith(codecs.BOM_UTF8) and not looks_like_text(head):
+            # a binary file's first "line" may even be valid JSON-less UTF-8: say what it is
+            error = f"not UTF-8 text: {encoding_hint(head, path)}"
+            yield Row(label, 1, True, error=error, offset=len(head))
+            return
         for number, line in enumerate(fh, start=1):
             offset += len(line)
             if number == 1 and line.startswith(codecs.BOM_UTF8):
