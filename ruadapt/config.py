@@ -258,6 +258,12 @@ def coerce(key: str, value: Any, tp: Any) -> Any:
                 raise UserError(f"option {key!r} must be a finite number, got {value!r}")
             return number
         if tp is str:
+            if isinstance(value, list) and all(
+                isinstance(v, str | int | float) and not isinstance(v, bool) for v in value
+            ):
+                return ",".join(str(v) for v in value)  # YAML `[a, b]` = the text "a,b"
+            if isinstance(value, dict | list):  # `data: {x: 1}` is no path, name or list
+                raise ValueError
             return str(value)
         if origin is list:
             items = value if isinstance(value, list) else str(value).split(",")

@@ -300,6 +300,12 @@ CASES = [
             "r.yaml": "stages:\n  - {name: a, plugin: sft, max_steps: 1}\n  - {name: b, plugin: sft, max_steps: [1, 2]}\n"
         },
     ),
+    Case(
+        "recipe-data-a-mapping",
+        P,
+        r"r\.yaml: stage 'a': option 'data': expected text, got \{'x': 1\}",
+        {"r.yaml": "stages:\n  - {name: a, plugin: sft, max_steps: 1, data: {x: 1}}\n"},
+    ),
     # ---- model: corrupt or inconsistent model folders -------------------------------------
     Case(
         "model-config-field-of-the-wrong-type",
