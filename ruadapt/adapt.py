@@ -29,9 +29,10 @@ HELDOUT_METHOD = "sliding-window (lm_metrics.score_texts, every token scored onc
 MODEL_STAGE = "model"  # the stage whose output is the ready model: OUT/model
 # training tokens per step of each training stage, for the time estimate
 _TOKENS_PER_STEP = {"cpt": 4 * 128, "model": 4 * 256}
-# seconds per training step per million parameters per token, measured on this project's
-# 2-core CPU machine with SmolLM2-135M (a coarse guide: --dry-run says "estimate")
-_STEP_SECONDS_PER_MPARAM_TOKEN = 2.0e-5
+# seconds per training step per million parameters per token on this project's 2-core CPU
+# machine: SmolLM2-135M's 90 cpt steps of 4 x 128 tokens took 220 s on the idle machine
+# (docs/real-models.md). A coarse guide: --dry-run says "estimate"
+_STEP_SECONDS_PER_MPARAM_TOKEN = 3.5e-5
 _GENERATION_SECONDS_PER_MPARAM_TOKEN = 1.0e-4
 
 # --fast: every stage in miniature, for tests and a first look; figures mean little
