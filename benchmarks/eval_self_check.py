@@ -26,7 +26,9 @@ import time
 from pathlib import Path
 
 METRICS = (
-    "content_chars_per_second",
+    "chars_per_second",  # the headline: what the model writes
+    "letters_per_second",
+    "content_chars_per_second",  # the tokenizer's ceiling
     "new_tokens_per_second",
     "new_tokens_per_cpu_second",
     "decode_tokens_per_second",
