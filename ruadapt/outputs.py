@@ -206,7 +206,11 @@ def foreign_files(path: str | Path) -> list[str]:
     listed = body.get("files")
     if not isinstance(listed, list):
         return []  # ruadapt 0.x markers named no files: the marker is the only proof there is
-    return sorted(names - set(listed))
+    # a listed entry's own lock, staging and set-aside siblings (a pipeline stage killed
+    # mid-write leaves `.cpt.ruadapt-lock` in the pipeline's folder): settled by the next
+    # write to that entry, never the user's
+    own = tuple(f".{name}{tag}" for name in listed for tag in (_LOCK, _STAGING, _OLD))
+    return sorted(n for n in names - set(listed) if not n.startswith(own))
 
 
 def is_finished(path: str | Path) -> bool:

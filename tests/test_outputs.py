@@ -145,3 +145,20 @@ def test_a_run_and_its_merge_are_readable_by_teammates_under_umask_022(
             if mode(p) != (0o755 if p.is_dir() else 0o644)
         }
         assert not wrong, f"{folder.name}: {wrong}"
+
+
+def test_a_listed_entrys_own_leftovers_are_not_foreign(tmp_path):
+    """A pipeline killed mid-stage leaves that stage's lock (and maybe its staging or
+    set-aside folder) in the pipeline's folder: ruadapt's, settled by the stage's next write,
+    so the rerun may continue. The same names for an entry ruadapt never wrote stay foreign."""
+    from ruadapt.outputs import foreign_files, mark
+
+    root = tmp_path / "pipe"
+    (root / "cpt").mkdir(parents=True)
+    mark(root, "pipeline", files={"cpt", "pipeline.json"})
+    for name in (".cpt.ruadapt-lock", ".cpt.ruadapt-staging-123", ".cpt.ruadapt-old-123"):
+        (root / name).write_text("x")
+    assert foreign_files(root) == []
+    (root / ".thesis.ruadapt-lock").write_text("x")
+    (root / "notes.txt").write_text("mine")
+    assert foreign_files(root) == [".thesis.ruadapt-lock", "notes.txt"]
