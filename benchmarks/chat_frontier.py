@@ -7,7 +7,7 @@ ElChat merge) that starts from its stages, so every remedy shares the extension 
 stage with the recipe and a rerun skips what is finished; each is measured against the
 original in the same run:
 
-- **what it writes**: greedy answers (64 new tokens, chat template) to Russian prompts of
+- **what it writes**: greedy answers (48 new tokens, chat template) to 24 Russian prompts of
   ru-en-parallel and greedy continuations of razdel-ru held-out document openings (prose);
   Russian letters per generated token (ratio to the original, paired 95% bootstrap interval
   over prompts), writing efficiency (canonical tokens of the text / tokens generated), the share
@@ -48,7 +48,7 @@ RESULTS = Path(__file__).parent / "results"
 ADAPTED = Path("runs/adapt-smollm2")  # `ruadapt adapt --model smollm2 -o runs/adapt-smollm2`
 RUNS = Path("runs/chat-frontier")  # the branches
 ORIGINAL = "smollm2"
-N_CHAT, N_PROSE, NEW_TOKENS, N_REFERENCE = 48, 24, 64, 120
+N_CHAT, N_PROSE, NEW_TOKENS, N_REFERENCE = 24, 12, 48, 60
 PROSE_PROMPT_CHARS = 240
 
 # Branches beside `ruadapt adapt`'s own stages (extend, teacher, cpt, model), read from its
