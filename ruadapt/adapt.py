@@ -51,15 +51,24 @@ FAST = {
 # (label, task, language, metric) of the verdict table
 ROWS = (
     ("Russian tokens per word", "tokenization", "ru", "tokens_per_word"),
+    ("Russian letters per generated token", "generation", "ru", "letters_per_token"),
+    ("Russian writing efficiency (canonical/generated tokens)", "generation", "ru",
+     "writing_efficiency"),
+    ("Russian new-token share of what it writes", "generation", "ru", "new_token_share"),
+    ("Russian repeated 4-gram share", "generation", "ru", "repeated_ngram_share"),
+    ("Russian answers that echo the prompt", "generation", "ru", "echo_rate"),
+    ("Russian generated letters/s", "speed", "ru", "letters_per_second"),
+    ("Russian generated chars/s", "speed", "ru", "chars_per_second"),
+    ("English generated chars/s", "speed", "en", "chars_per_second"),
+    ("Russian tokenizer ceiling (reference chars/s)", "speed", "ru", "content_chars_per_second"),
     ("Russian reference bits/char", "reference-bpc", "ru", "bits_per_char"),
     ("English reference bits/char", "reference-bpc", "en", "bits_per_char"),
     ("Russian bits/char (parallel texts)", "lm", "ru", "bits_per_char"),
     ("English bits/char (parallel texts)", "lm", "en", "bits_per_char"),
-    ("Russian letters per generated token", "generation", "ru", "letters_per_token"),
-    ("Russian repeated 4-gram share", "generation", "ru", "repeated_ngram_share"),
-    ("Russian generated chars/s", "speed", "ru", "chars_per_second"),
-    ("English generated chars/s", "speed", "en", "chars_per_second"),
-)
+    ("Russian chrF++ at equal characters", "generation", "ru", "chrf_equal_chars"),
+    ("Russian chrF++ of the prompt itself (echo baseline)", "generation", "ru", "echo_chrf"),
+    ("Russian chrF++ agreement with the original", "generation", "ru", "agreement_chrf"),
+)  # fmt: skip
 
 
 def recipe_file() -> Path:
@@ -394,7 +403,7 @@ def summarize(output: Path) -> dict[str, Any]:
         "ru_repetition_increase": verdict(
             "generation.ru.repeated_ngram_share", "<=", 0.05, "difference"
         ),
-        "ru_chars_per_second_ratio": verdict("speed.ru.chars_per_second", ">=", 1.6),
+        "ru_letters_per_second_ratio": verdict("speed.ru.letters_per_second", ">=", 1.6),
         "ru_reference_bpc_ratio": verdict("reference-bpc.ru.bits_per_char", "<=", 1.05),
         "en_reference_bpc_ratio": verdict("reference-bpc.en.bits_per_char", "<=", 1.02),
         "ru_heldout_bpc_ratio": verdict("heldout.ru.bits_per_char", "<=", 1.05),

@@ -61,7 +61,7 @@ def test_summary_judges_the_targets_with_the_eval_paired_intervals(tmp_path):
         ("tokenization", "ru", "tokens_per_word"): {"baseline": 5.4, "model": 2.0},
         ("generation", "ru", "letters_per_token"): {"baseline": 1.0, "model": 2.0},
         ("generation", "ru", "repeated_ngram_share"): {"baseline": 0.10, "model": 0.20},
-        ("speed", "ru", "chars_per_second"): {"baseline": 100.0, "model": 150.0},
+        ("speed", "ru", "letters_per_second"): {"baseline": 100.0, "model": 150.0},
         ("reference-bpc", "ru", "bits_per_char"): {"baseline": 2.0, "model": 2.0},
         ("reference-bpc", "en", "bits_per_char"): {"baseline": 1.0, "model": 1.05},
     }
@@ -75,17 +75,17 @@ def test_summary_judges_the_targets_with_the_eval_paired_intervals(tmp_path):
     }  # fmt: skip
     assert targets["ru_repetition_increase"]["value"] == pytest.approx(0.10)
     assert targets["ru_repetition_increase"]["met"] is False  # more than +0.05
-    assert targets["ru_chars_per_second_ratio"]["met"] is False  # 1.5 < 1.6 on the medians
+    assert targets["ru_letters_per_second_ratio"]["met"] is False  # 1.5 < 1.6 on the medians
     assert targets["ru_reference_bpc_ratio"]["met"] is True
     assert targets["en_reference_bpc_ratio"]["met"] is False  # 1.05 > 1.02
     assert targets["ru_heldout_bpc_ratio"]["met"] is None  # not measured: n/a, not a crash
     # with interleaved repeats the eval's paired ratio and interval decide, not the medians
     report["tasks"]["speed"]["model_vs_baseline"] = {
-        "differences": {"ru": {"chars_per_second": {"ratio": 1.7, "ratio_ci": [1.62, 1.8]}}}
+        "differences": {"ru": {"letters_per_second": {"ratio": 1.7, "ratio_ci": [1.62, 1.8]}}}
     }
     (tmp_path / "eval" / "report.json").write_text(json.dumps(report))
     summary = summarize(tmp_path)
-    assert summary["targets"]["ru_chars_per_second_ratio"] == {
+    assert summary["targets"]["ru_letters_per_second_ratio"] == {
         "value": 1.7, "target": ">= 1.6", "met": True, "interval": [1.62, 1.8]
     }  # fmt: skip
     text = format_summary(summary)
