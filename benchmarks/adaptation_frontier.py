@@ -202,8 +202,13 @@ def decode_speed(
     from ruadapt_evals.intervals import paired_repeats
     from ruadapt_evals.speed_isolated import interleaved_speed
 
+    # exactly ``repeats`` (the eval now adds repeats until the ratio is tight by default)
     options = EvalOptions(
-        max_new_tokens=new_tokens, batch_size=8, speed_prompts=8, speed_repeats=repeats
+        max_new_tokens=new_tokens,
+        batch_size=8,
+        speed_prompts=8,
+        speed_repeats=repeats,
+        speed_ci_target=0,
     )
     sides = interleaved_speed(
         {"extended": str(ext), "original": original}, load_prompts(max_prompts=8), options
