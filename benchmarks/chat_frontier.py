@@ -143,9 +143,15 @@ def generate(
     return answers, ids
 
 
-def base_vocab(path: str) -> int | None:
+def base_vocab(path: str) -> int:
+    """The first new id: the extension's record, else the original's vocabulary (run outputs
+    downstream of the extension do not carry its record)."""
+    from ruadapt.models import load_tokenizer
+
     record = Path(path) / "extension.json"
-    return json.loads(record.read_text())["base_vocab_size"] if record.is_file() else None
+    if record.is_file():
+        return json.loads(record.read_text())["base_vocab_size"]
+    return len(load_tokenizer(ORIGINAL))
 
 
 def measure(path: str, spec: str) -> dict[str, Any]:
