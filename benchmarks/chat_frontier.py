@@ -234,6 +234,9 @@ def table(result: dict[str, Any]) -> str:
         lo, hi = cell["ratio_ci"]
         return f"{cell['ratio']:.2f} [{lo:.2f}, {hi:.2f}]"
 
+    def share(value: float | None) -> str:
+        return "n/m" if value is None else f"{value:.2f}"  # n/m: measured before the fix
+
     head = (
         "| point | chat letters/token | prose letters/token | writing eff. (chat) | "
         "new-token share (chat, canonical) | repeated 4-grams (chat) | reference bpc ru | "
@@ -244,8 +247,8 @@ def table(result: dict[str, Any]) -> str:
         c = row["compare"]
         lines.append(
             f"| {name} | {r(c['chat_letters_per_token'])} | {r(c['prose_letters_per_token'])} "
-            f"| {c['chat_writing_efficiency']:.2f} | {c['chat_new_token_share'] or 0:.2f} "
-            f"({c['chat_canonical_new_token_share'] or 0:.2f}) | "
+            f"| {c['chat_writing_efficiency']:.2f} | {share(c['chat_new_token_share'])} "
+            f"({share(c['chat_canonical_new_token_share'])}) | "
             f"{c['chat_repeated_ngram_share']:.2f} (orig. "
             f"{c['chat_repeated_ngram_share_original']:.2f}) | {r(c['reference_ru_bpc'])} | "
             f"{r(c['reference_en_bpc'])} | {r(c['heldout_ru_bpc'])} | {r(c['heldout_en_bpc'])} "
