@@ -228,8 +228,9 @@ def test_adapt_fast_on_the_tiny_model_writes_a_ready_chat_model(tmp_path, capsys
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     out = tmp_path / "adapted"
-    result = cli(["adapt", "--model", "tiny", "-o", str(out), "--fast"], capsys)
+    result = cli(["adapt", "--model", "tiny", "-o", str(out), "--fast", "--export", "gguf"], capsys)
     assert result.exit_code == 0, result.output[-2000:]
+    assert (out / "model.gguf").read_bytes()[:4] == b"GGUF"  # --export gguf, llama.cpp's format
     summary = json.loads((out / "adapt.json").read_text())
     assert summary["model"] == str(out / "model")
     assert {"ru_letters_per_token_ratio", "ru_reference_bpc_ratio"} <= set(summary["targets"])
@@ -243,6 +244,6 @@ def test_adapt_fast_on_the_tiny_model_writes_a_ready_chat_model(tmp_path, capsys
         [{"role": "user", "content": "Привет"}], tokenize=False, add_generation_prompt=True
     )
     assert "Привет" in prompt
-    again = cli(["adapt", "--model", "tiny", "-o", str(out), "--fast"], capsys)
+    again = cli(["adapt", "--model", "tiny", "-o", str(out), "--fast", "--export", "gguf"], capsys)
     assert again.exit_code == 0
     assert again.output.count("skipped") == 5  # extend, teacher, cpt, model, eval
