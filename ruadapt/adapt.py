@@ -76,7 +76,7 @@ def recipe_file() -> Path:
     return Path(str(resources.files("ruadapt").joinpath("recipes", "adapt.yaml")))
 
 
-def default_corpus(model: str) -> str:
+def default_corpus() -> str:
     """razdel-ru (real Russian prose, the ``real`` extra) when installed, else the bundled
     ru-corpus (small: enough for the tiny model, not for a real one)."""
     import importlib.util
@@ -85,11 +85,11 @@ def default_corpus(model: str) -> str:
 
 
 def overrides_for(
-    corpus: str | None, new_tokens: int | None, fast: bool, model: str
+    corpus: str | None, new_tokens: int | None, fast: bool
 ) -> dict[str, dict[str, Any]]:
     """Stage options that the command's flags change (``--fast`` first, flags over it)."""
     out: dict[str, dict[str, Any]] = {k: dict(v) for k, v in (FAST if fast else {}).items()}
-    corpus = corpus or default_corpus(model)
+    corpus = corpus or default_corpus()
     out.setdefault("extend", {})["corpus"] = corpus
     if new_tokens is not None:
         out["extend"]["new_tokens"] = new_tokens
@@ -210,7 +210,7 @@ def adapt(
         raise UserError(f"--export must be gguf, got {export!r}")
     resolve_model(model)  # a wrong --model fails before anything runs
     started = time.time()
-    overrides = overrides_for(corpus, new_tokens, fast, model)
+    overrides = overrides_for(corpus, new_tokens, fast)
     recipe = load_adapt_recipe(model, output)
     state = run_pipeline(
         recipe,
@@ -251,7 +251,7 @@ def adapt(
     return summary
 
 
-def _metric(report: dict[str, Any], task: str, who: str, lang: str, key: str) -> float | None:
+def report_metric(report: dict[str, Any], task: str, who: str, lang: str, key: str) -> float | None:
     try:
         value = report["tasks"][task][who][lang][key]
     except (KeyError, TypeError):
@@ -354,8 +354,8 @@ def summarize(output: Path) -> dict[str, Any]:
     report = json.loads((output / "eval" / "report.json").read_text(encoding="utf-8"))
     rows = []
     for label, task, lang, key in ROWS:
-        before = _metric(report, task, "baseline", lang, key)
-        after = _metric(report, task, "model", lang, key)
+        before = report_metric(report, task, "baseline", lang, key)
+        after = report_metric(report, task, "model", lang, key)
         paired = _paired(report, task, lang, key)
         ratio = paired.get("ratio")
         if ratio is None:

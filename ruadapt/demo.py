@@ -14,6 +14,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from ruadapt.adapt import report_metric
+
 # --fast: a handful of steps per stage and a smaller eval, for tests and a first look.
 FAST = {
     "extend": {"new_tokens": 600},
@@ -79,15 +81,8 @@ def run_demo(
     return summary
 
 
-def _metric(report: dict, task: str, who: str, lang: str, key: str) -> float | None:
-    try:
-        return report["tasks"][task][who][lang][key]
-    except (KeyError, TypeError):
-        return None
-
-
 def _ratio(report: dict, task: str, who: str, key: str) -> float | None:
-    ru, en = (_metric(report, task, who, lang, key) for lang in ("ru", "en"))
+    ru, en = (report_metric(report, task, who, lang, key) for lang in ("ru", "en"))
     return ru / en if ru and en else None
 
 
@@ -97,14 +92,16 @@ def summarize(report_path: Path) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for who, label in (("baseline", "before"), ("model", "after")):
         out[label] = {
-            "ru_tokens_per_word": _metric(report, "tokenization", who, "ru", "tokens_per_word"),
+            "ru_tokens_per_word": report_metric(
+                report, "tokenization", who, "ru", "tokens_per_word"
+            ),
             # what the model writes (decoded text) first; the tokenizer's ceiling (reference
             # chars per token x decode speed) beside it, labelled, never as the speed
             "ru_en_chars_per_second": _ratio(report, "speed", who, "chars_per_second"),
             "ru_en_ceiling_chars_per_second": _ratio(
                 report, "speed", who, "content_chars_per_second"
             ),
-            "answer_language_accuracy": _metric(
+            "answer_language_accuracy": report_metric(
                 report, "generation", who, "ru", "answer_language_accuracy"
             ),
         }

@@ -153,6 +153,7 @@ def teacher_answers(
     """
     from tqdm import tqdm
 
+    from ruadapt.data.messages import message
     from ruadapt.models import load_causal_lm, load_tokenizer, resolve_model
     from ruadapt.outputs import check_output, staged_folder
     from ruadapt.tokenizer.extend_model import mark_complete
@@ -193,7 +194,7 @@ def teacher_answers(
         elif repeated_ngram_share(answer) > max_repeat:
             dropped["repetitive"] += 1
         else:
-            kept.append({"messages": [_turn("user", prompt), _turn("assistant", answer)]})
+            kept.append({"messages": [message("user", prompt), message("assistant", answer)]})
     if not kept:
         raise UserError(f"teacher {model}: every answer was empty or repetitive; nothing to train")
     record = {
@@ -215,7 +216,3 @@ def teacher_answers(
         (staging / RECORD_FILE).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
         mark_complete(staging, "teacher-answers", {"teacher": model, "kept": len(kept)})
     return record
-
-
-def _turn(role: str, content: str) -> dict[str, str]:
-    return {"role": role, "content": content}

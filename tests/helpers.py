@@ -68,3 +68,21 @@ def install_example(root: Path) -> Path:
     requires = "".join(f"Requires-Dist: {dep}\n" for dep in project["dependencies"])
     (info / "METADATA").write_text((info / "METADATA").read_text() + requires)
     return info
+
+
+def tiny_llama(vocab: int, tied: bool, seed: int = 0):
+    """A one-layer Llama with ``vocab`` rows, tied or untied, seeded (embedding tests)."""
+    import torch
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    torch.manual_seed(seed)
+    config = LlamaConfig(
+        vocab_size=vocab,
+        hidden_size=16,
+        intermediate_size=32,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        num_key_value_heads=1,
+        tie_word_embeddings=tied,
+    )
+    return LlamaForCausalLM(config)

@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 import pytest
 import torch
-from helpers import invoke
+from helpers import invoke, tiny_llama
 
 from ruadapt.errors import UserError
 from ruadapt.model_merge import interpolate_into
@@ -75,22 +75,8 @@ def test_teacher_answers_writes_chat_data_the_sft_loader_reads(tiny_model, tmp_p
 
 
 def _tiny_pair(vocab_adapted: int, vocab_original: int, tied: bool):
-    from transformers import LlamaConfig, LlamaForCausalLM
-
-    def make(vocab: int, seed: int):
-        torch.manual_seed(seed)
-        config = LlamaConfig(
-            vocab_size=vocab,
-            hidden_size=16,
-            intermediate_size=32,
-            num_hidden_layers=1,
-            num_attention_heads=2,
-            num_key_value_heads=2,
-            tie_word_embeddings=tied,
-        )
-        return LlamaForCausalLM(config)
-
-    return make(vocab_adapted, 0), make(vocab_original, 1)
+    """An "adapted" model with more rows and an "original", different weights."""
+    return tiny_llama(vocab_adapted, tied, seed=0), tiny_llama(vocab_original, tied, seed=1)
 
 
 @pytest.mark.parametrize("tied", [True, False])

@@ -6,6 +6,7 @@ import json
 
 import pytest
 import torch
+from helpers import tiny_llama
 from test_tokenizer_extend import (
     ENGLISH_PARAGRAPHS,
     RUSSIAN,
@@ -95,22 +96,6 @@ def test_extend_model_user_errors(tiny_model, corpus_file, tmp_path, kwargs, mes
         extend_model(output=str(tmp_path / "o"), show_progress=False, **args)
 
 
-def _tiny_lm(vocab: int, tied: bool, seed: int = 0):
-    from transformers import LlamaConfig, LlamaForCausalLM
-
-    torch.manual_seed(seed)
-    config = LlamaConfig(
-        vocab_size=vocab,
-        hidden_size=16,
-        intermediate_size=32,
-        num_hidden_layers=1,
-        num_attention_heads=2,
-        num_key_value_heads=1,
-        tie_word_embeddings=tied,
-    )
-    return LlamaForCausalLM(config)
-
-
 def _piece_bytes(piece: str, family: str) -> int:
     """UTF-8 bytes a base piece stands for (the ``wmean`` weight), computed independently."""
     if family == "gpt2":
@@ -130,7 +115,7 @@ def test_resize_and_init(tied, family, init):
     base = byte_level_tokenizer() if family == "gpt2" else sentencepiece_tokenizer()
     result = extend_tokenizer(base, RUSSIAN_PARAGRAPHS, 30, show_progress=False)
     n = len(base)
-    model = _tiny_lm(n, tied)
+    model = tiny_llama(n, tied)
     before_in = model.get_input_embeddings().weight.detach().clone()
     before_out = model.get_output_embeddings().weight.detach().clone()
     new = {t.id: t.token for t in result.new_tokens}
@@ -171,7 +156,7 @@ def test_wmean_differs_from_mean_when_pieces_differ_in_length():
     new = {t.id: t.token for t in result.new_tokens}
     rows = {}
     for init in ("mean", "wmean"):
-        model = _tiny_lm(len(base), True)
+        model = tiny_llama(len(base), True)
         resize_and_init_embeddings(model, base, result.tokenizer, new, init=init)
         rows[init] = model.get_input_embeddings().weight.detach()[len(base) :]
     assert not torch.allclose(rows["mean"], rows["wmean"])
@@ -180,7 +165,7 @@ def test_wmean_differs_from_mean_when_pieces_differ_in_length():
 def test_unknown_init_rejected():
     base = byte_level_tokenizer()
     with pytest.raises(UserError, match="init"):
-        resize_and_init_embeddings(_tiny_lm(len(base), True), base, base, {}, init="zeros")
+        resize_and_init_embeddings(tiny_llama(len(base), True), base, base, {}, init="zeros")
 
 
 def test_tokenizer_stats_counts():

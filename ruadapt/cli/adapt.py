@@ -43,7 +43,7 @@ def adapt(
     from ruadapt.cli import registry
 
     if dry_run:
-        for line in describe_plan(model, output, overrides_for(corpus, new_tokens, fast, model)):
+        for line in describe_plan(model, output, overrides_for(corpus, new_tokens, fast)):
             typer.echo(line)
         return
     run_adapt(
