@@ -196,6 +196,7 @@ def measure(path: str, spec: str) -> dict[str, Any]:
 def compare(point: dict[str, Any], original: dict[str, Any]) -> dict[str, Any]:
     """Ratios to the original with paired 95% bootstrap intervals; the table's columns."""
     from ruadapt_evals.bootstrap import paired, ratio_of_sums
+    from ruadapt_evals.tasks.generation import equal_chars
     from sacrebleu.metrics import CHRF
 
     def ratio(num_a, den_a, num_b, den_b) -> dict[str, Any]:
@@ -219,6 +220,15 @@ def compare(point: dict[str, Any], original: dict[str, Any]) -> dict[str, Any]:
         ):
             row[f"{kind}_{key}"] = s.get(key)
             row[f"{kind}_{key}_original"] = o.get(key)
+    for kind in ("chat", "prose"):
+        fair, _ = equal_chars(
+            point[kind]["answers"], [None] * len(point[kind]["answers"]),
+            others=original[kind]["answers"],
+        )  # fmt: skip
+        row[f"{kind}_repeated_ngram_share_equal_chars"] = fair["repeated_ngram_share_equal_chars"]
+        row[f"{kind}_repeated_ngram_share_equal_chars_original"] = fair[
+            "baseline_repeated_ngram_share_equal_chars"
+        ]
     for key in ("reference_ru", "reference_en", "heldout_ru", "heldout_en"):
         a, b = point[key], original[key]
         row[f"{key}_bpc"] = ratio(a["bits"], a["chars"], b["bits"], b["chars"])
@@ -237,12 +247,19 @@ def table(result: dict[str, Any]) -> str:
     def share(value: float | None) -> str:
         return "n/m" if value is None else f"{value:.2f}"  # n/m: measured before the fix
 
+    def equal(c: dict[str, Any], kind: str) -> str:
+        key = f"{kind}_repeated_ngram_share_equal_chars"
+        if key not in c:
+            return "n/m"
+        return f"{c[key]:.2f} (orig. {c[key + '_original']:.2f})"
+
     head = (
         "| point | chat letters/token | prose letters/token | writing eff. (chat) | "
-        "new-token share (chat, canonical) | repeated 4-grams (chat) | reference bpc ru | "
-        "reference bpc en | held-out ru | held-out en | agreement chrF++ |"
+        "new-token share (chat, canonical) | repeated 4-grams (chat) | repeated 4-grams at "
+        "equal chars (chat, prose) | reference bpc ru | reference bpc en | held-out ru | "
+        "held-out en | agreement chrF++ |"
     )
-    lines = [head, "|" + "---|" * 11]
+    lines = [head, "|" + "---|" * 12]
     for name, row in result["points"].items():
         c = row["compare"]
         lines.append(
@@ -250,7 +267,8 @@ def table(result: dict[str, Any]) -> str:
             f"| {c['chat_writing_efficiency']:.2f} | {share(c['chat_new_token_share'])} "
             f"({share(c['chat_canonical_new_token_share'])}) | "
             f"{c['chat_repeated_ngram_share']:.2f} (orig. "
-            f"{c['chat_repeated_ngram_share_original']:.2f}) | {r(c['reference_ru_bpc'])} | "
+            f"{c['chat_repeated_ngram_share_original']:.2f}) | {equal(c, 'chat')}, "
+            f"{equal(c, 'prose')} | {r(c['reference_ru_bpc'])} | "
             f"{r(c['reference_en_bpc'])} | {r(c['heldout_ru_bpc'])} | {r(c['heldout_en_bpc'])} "
             f"| {c['agreement_chrf']:.1f} |"
         )

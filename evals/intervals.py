@@ -75,6 +75,18 @@ ESTIMATORS: dict[str, tuple[tuple[str, ...], Factory]] = {
         ("repeated_ngrams", "ngrams"),
         lambda i: bootstrap.mean_of_ratios(i["repeated_ngrams"], i["ngrams"]),
     ),
+    "repeated_ngram_share_equal_chars": (
+        ("equal_chars_repeated_ngrams", "equal_chars_ngrams"),
+        lambda i: bootstrap.mean_of_ratios(
+            i["equal_chars_repeated_ngrams"], i["equal_chars_ngrams"]
+        ),
+    ),
+    "baseline_repeated_ngram_share_equal_chars": (
+        ("baseline_equal_chars_repeated_ngrams", "baseline_equal_chars_ngrams"),
+        lambda i: bootstrap.mean_of_ratios(
+            i["baseline_equal_chars_repeated_ngrams"], i["baseline_equal_chars_ngrams"]
+        ),
+    ),
     "early_stop_rate": (("early_stop",), lambda i: bootstrap.mean_of(i["early_stop"])),
     "echo_rate": (("echo",), lambda i: bootstrap.mean_of(i["echo"])),
     "mc_accuracy": (("correct",), lambda i: bootstrap.mean_of(i["correct"])),

@@ -64,6 +64,14 @@ METRICS: dict[str, tuple[str, bool | None]] = {
         "share of an answer's word 4-grams repeating an earlier one, mean over answers",
         False,
     ),
+    "repeated_ngram_share_equal_chars": (
+        "repeated_ngram_share with the answer and the baseline's cut to the shorter one's length",
+        False,
+    ),
+    "baseline_repeated_ngram_share_equal_chars": (
+        "the baseline's repeated_ngram_share on the same cut (beside the one above)",
+        None,
+    ),
     "early_stop_rate": ("share of answers ended by the model (EOS) before the token budget", None),
     "echo_rate": ("share of answers >= 80% copied from their prompt (runs of >= 12 chars)", False),
     "tokens_generated": ("text-carrying tokens generated over all answers", None),
@@ -109,6 +117,8 @@ UNITS: dict[str, str] = {
     "new_token_share": "share 0-1",
     "canonical_new_token_share": "share 0-1",
     "repeated_ngram_share": "share 0-1",
+    "repeated_ngram_share_equal_chars": "share 0-1",
+    "baseline_repeated_ngram_share_equal_chars": "share 0-1",
     "early_stop_rate": "share 0-1",
     "echo_rate": "share 0-1",
     "tokens_generated": "tokens",

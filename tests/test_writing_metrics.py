@@ -159,3 +159,26 @@ def test_per_item_lists_sum_to_the_aggregate(tok):
     assert summarize_writing(items) == writing_stats(
         texts, ids, tok, base_vocab_size=BASE, prompts=["x", "y"]
     )
+
+
+def test_repetition_at_equal_characters_cuts_both_answers_to_the_shorter():
+    from ruadapt_evals.tasks.generation import equal_chars
+
+    loop = "да нет да нет да нет да нет"  # 27 characters, 8 words: 3 of 5 four-grams repeat
+    short = "один два три четыре"  # 19 characters: one 4-gram
+    out, items = equal_chars([loop], [None], others=[short])
+    # the loop cut to 19 characters is "да нет да нет да не": 3 four-grams, none repeated
+    assert items["equal_chars_ngrams"] == [3] and items["equal_chars_repeated_ngrams"] == [0]
+    assert items["baseline_equal_chars_ngrams"] == [1]
+    assert out["repeated_ngram_share_equal_chars"] == 0.0
+    assert out["baseline_repeated_ngram_share_equal_chars"] == 0.0
+    # a longer baseline answer leaves the loop whole: both cut to its 27 characters
+    long = "один два три четыре пять шесть семь"
+    out, items = equal_chars([loop], [None], others=[long])
+    assert items["equal_chars_ngrams"] == [5] and items["equal_chars_repeated_ngrams"] == [3]
+    assert out["repeated_ngram_share_equal_chars"] == pytest.approx(3 / 5)
+    assert items["baseline_equal_chars_ngrams"] == [3]  # "один два три четыре пять ше"
+    assert out["baseline_repeated_ngram_share_equal_chars"] == 0.0
+    # without the baseline's answers there is nothing to cut to
+    out, items = equal_chars([loop], [None])
+    assert "repeated_ngram_share_equal_chars" not in out

@@ -41,8 +41,13 @@ def equal_chars(
     prompt itself as the answer, cut the same way: an answer scoring near it earns its score
     by repeating the question. ``agreement_chrf`` (with ``others``, the baseline's answers):
     each answer cut to the other's length and scored against it; a model against itself 100.
+    ``repeated_ngram_share_equal_chars`` and ``baseline_repeated_ngram_share_equal_chars``
+    (with ``others``): repeated word 4-grams of both answers to a prompt, each cut to the
+    shorter one's length, so a model that writes more characters per token is not charged for
+    the repeats its extra text has room for.
     """
     from ruadapt_evals.metrics import chrf, chrf_item_stats
+    from ruadapt_evals.writing import mean_share, repeated_ngrams
 
     out: dict[str, Any] = {}
     per_item: dict[str, list] = {}
@@ -64,6 +69,16 @@ def equal_chars(
             theirs = [others[i] for i in kept]
             out["agreement_chrf"] = chrf(hyps, theirs)
             per_item["agreement_chrf_stats"] = chrf_item_stats(hyps, theirs)
+        for side, texts in (("", answers), ("baseline_", others)):
+            grams = [
+                repeated_ngrams(cut(texts[i], min(len(answers[i]), len(others[i]))))
+                for i in range(len(answers))
+            ]
+            per_item[f"{side}equal_chars_ngrams"] = [g for g, _ in grams]
+            per_item[f"{side}equal_chars_repeated_ngrams"] = [r for _, r in grams]
+            out[f"{side}repeated_ngram_share_equal_chars"] = mean_share(
+                [r for _, r in grams], [g for g, _ in grams]
+            )
     return out, per_item
 
 
