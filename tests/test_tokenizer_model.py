@@ -162,6 +162,33 @@ def test_wmean_differs_from_mean_when_pieces_differ_in_length():
     assert not torch.allclose(rows["mean"], rows["wmean"])
 
 
+@pytest.mark.parametrize("scale", [0.0, 0.25, 1.0])
+def test_norm_scale_moves_the_length_part_of_the_way(scale):
+    base = byte_level_tokenizer()
+    result = extend_tokenizer(base, RUSSIAN_PARAGRAPHS, 30, show_progress=False)
+    model = tiny_llama(len(base), True)
+    ref = model.get_input_embeddings().weight.detach().clone()
+    new = {t.id: t.token for t in result.new_tokens}
+    resize_and_init_embeddings(model, base, result.tokenizer, new, init="norm", norm_scale=scale)
+    weight = model.get_input_embeddings().weight.detach()
+    backend = base.backend_tokenizer.model
+    for t in result.new_tokens:
+        parts = [p.id for p in backend.tokenize(t.token)]
+        mean = ref[parts].mean(0)
+        # the mean's direction; its length moved `scale` of the way to the pieces' mean length
+        length = mean.norm() + scale * (ref[parts].norm(dim=1).mean() - mean.norm())
+        torch.testing.assert_close(weight[t.id], mean / mean.norm() * length)
+
+
+@pytest.mark.parametrize("scale", [-0.1, 1.5, "half"])
+def test_norm_scale_outside_zero_to_one_rejected(scale):
+    base = byte_level_tokenizer()
+    with pytest.raises(UserError, match="norm_scale"):
+        resize_and_init_embeddings(
+            tiny_llama(len(base), True), base, base, {}, init="norm", norm_scale=scale
+        )
+
+
 def test_unknown_init_rejected():
     base = byte_level_tokenizer()
     with pytest.raises(UserError, match="init"):

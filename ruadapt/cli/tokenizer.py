@@ -34,6 +34,12 @@ def extend(
         "--init",
         help="New-row init: mean, wmean, norm (mean at the pieces' length) or random.",
     ),
+    norm_scale: float = typer.Option(
+        1.0,
+        "--norm-scale",
+        help="With --init norm: how far a row's length moves from the mean's toward its "
+        "pieces' (0-1; adapt uses 0.25).",
+    ),
     pad_to_multiple_of: int | None = typer.Option(
         None, "--pad-to-multiple-of", help="Pad the vocabulary to a multiple (64, 128, 256)."
     ),
@@ -73,6 +79,7 @@ def extend(
         new_tokens,
         output,
         init=init,
+        norm_scale=norm_scale,
         pad_to_multiple_of=pad_to_multiple_of,
         max_chars=max_chars,
         min_frequency=min_frequency,

@@ -134,6 +134,7 @@ def extend_model(
     output: str,
     *,
     init: str = "mean",
+    norm_scale: float = 1.0,
     pad_to_multiple_of: int | None = None,
     max_chars: int | None = None,
     overwrite: bool = False,
@@ -143,7 +144,8 @@ def extend_model(
     show_progress: bool = True,
 ) -> dict[str, Any]:
     """Extend ``model``'s tokenizer with ``new_tokens`` Russian tokens learned from ``corpus``,
-    resize and initialise its embeddings (``init``: mean, wmean, norm, random), and save model and
+    resize and initialise its embeddings (``init``: mean, wmean, norm, random; ``norm_scale``:
+    how far ``norm`` stretches a row toward its pieces' length), and save model and
     tokenizer (safetensors) to ``output`` with ``extension.json`` and a README card.
 
     ``model`` is ``tiny``, a model directory or a hub id; ``corpus`` a bundled name, a package
@@ -154,7 +156,7 @@ def extend_model(
     from ruadapt.model_card import add_metadata
     from ruadapt.models import load_causal_lm, resolve_model
     from ruadapt.tokenizer.card import save_extension_card
-    from ruadapt.tokenizer.embeddings import INITS, resize_and_init_embeddings
+    from ruadapt.tokenizer.embeddings import INITS, check_norm_scale, resize_and_init_embeddings
     from ruadapt.tokenizer.extend import extend_tokenizer
 
     new_tokens = _as_int("new_tokens", new_tokens, 0)
@@ -164,6 +166,9 @@ def extend_model(
         max_chars = _as_int("max_chars", max_chars, 1)
     if init not in INITS:
         raise UserError(f"init must be one of {', '.join(INITS)}; got {init!r}")
+    check_norm_scale(norm_scale)
+    if norm_scale != 1.0 and init != "norm":
+        raise UserError(f"norm_scale applies to init=norm only (init is {init!r})")
     out = Path(output).expanduser()
     path = resolve_model(model)
     if not dry_run:
@@ -195,6 +200,7 @@ def extend_model(
         "corpus": corpus,
         "corpus_stats": summary["corpus"],
         "init": init,
+        **({"norm_scale": norm_scale} if init == "norm" else {}),
         "base_vocab_size": result.base_vocab_size,
         "first_new_id": min(result.new_token_ids, default=result.vocab_size),
         "learn_seconds": round(learn_seconds, 3),
@@ -214,6 +220,7 @@ def extend_model(
         init=init,
         vocab_size=result.vocab_size,
         seed=seed,
+        norm_scale=norm_scale,
     )
     stats.update(embedding_rows=resize["rows"], tied_embeddings=resize["tied"])
     with staged_folder(out, "tokenizer-extend", checked=True) as staging:
