@@ -175,6 +175,14 @@ def test_norm_init_gives_new_rows_the_length_of_real_tokens(tiny_model, tmp_path
     base_norm, mean_norm = norms["mean"]
     assert mean_norm < 0.95 * base_norm  # averaging shortens
     assert norms["norm"][1] > mean_norm
+    # --norm-scale is a share of the way: meaningless for another init, refused outside [0, 1]
+    for init, scale, message in (("mean", "0.5", "init=norm only"), ("norm", "2", "[0, 1]")):
+        args = ["tokenizer", "extend", "--model", tiny_model, "--new-tokens", "60"]
+        result = cli(
+            [*args, "--init", init, "--norm-scale", scale, "-o", str(tmp_path / "x")], capsys
+        )
+        assert result.exit_code != 0 and message in result.output
+        assert not (tmp_path / "x").exists()
 
 
 def test_stage_file_references_resolve_inside_comma_lists(tmp_path):
@@ -189,6 +197,31 @@ def test_stage_file_references_resolve_inside_comma_lists(tmp_path):
     steps = plan(load_recipe(recipe))
     assert steps[1][1]["data"] == f"{tmp_path / 'out' / 'teacher' / 'data.jsonl'},ru-sft"
     assert steps[0][1]["model"] == "tiny"
+
+
+def test_english_replay_is_disjoint_from_the_held_out_english_and_joins_cpt(tmp_path):
+    from ruadapt.adapt import (
+        ENGLISH_EVAL_PARAGRAPHS,
+        english_paragraphs,
+        heldout_texts,
+        overrides_for,
+        write_english_replay,
+    )
+
+    path = write_english_replay(tmp_path / "replay.jsonl", chars=5000)
+    replay = [json.loads(line)["text"] for line in path.read_text().splitlines()]
+    assert 5000 <= sum(map(len, replay)) < 5000 + max(map(len, replay))
+    assert replay[0] == english_paragraphs()[ENGLISH_EVAL_PARAGRAPHS]
+    # even the largest held-out English the eval reads shares no paragraph with the replay
+    held = heldout_texts(10**9)["en"]
+    assert len(held) == ENGLISH_EVAL_PARAGRAPHS and not set(held) & set(replay)
+    before = path.stat().st_mtime_ns
+    write_english_replay(path, chars=5000)  # the same bytes: left alone, the stage hash holds
+    assert path.stat().st_mtime_ns == before
+    cpt = overrides_for("razdel-ru", None, False, path)["cpt"]
+    assert cpt["data"] == f"razdel-ru:max_chars=300000,{path}"  # the recipe's data, then replay
+    cpt = overrides_for(str(tmp_path / "ru.txt"), None, False, path)["cpt"]
+    assert cpt["data"] == f"{tmp_path / 'ru.txt'},{path}"
 
 
 def test_adapt_dry_run_prints_the_plan_and_an_estimate(tmp_path, capsys):
