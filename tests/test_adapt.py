@@ -199,16 +199,20 @@ def test_stage_file_references_resolve_inside_comma_lists(tmp_path):
     assert steps[0][1]["model"] == "tiny"
 
 
-def test_english_replay_is_disjoint_from_the_held_out_english_and_joins_cpt(tmp_path):
+def test_english_replay_is_disjoint_from_the_held_out_english_and_joins_cpt(tmp_path, monkeypatch):
     from ruadapt.adapt import (
         ENGLISH_EVAL_PARAGRAPHS,
         english_paragraphs,
+        english_replay,
         heldout_texts,
         overrides_for,
-        write_english_replay,
     )
 
-    path = write_english_replay(tmp_path / "replay.jsonl", chars=5000)
+    monkeypatch.setenv("RUADAPT_CACHE", str(tmp_path / "cache"))
+    named = english_replay(5000, write=False)
+    assert not named.exists()  # a dry run only names it
+    path = english_replay(5000)
+    assert path == named and path.is_relative_to(tmp_path / "cache")
     replay = [json.loads(line)["text"] for line in path.read_text().splitlines()]
     assert 5000 <= sum(map(len, replay)) < 5000 + max(map(len, replay))
     assert replay[0] == english_paragraphs()[ENGLISH_EVAL_PARAGRAPHS]
@@ -216,8 +220,9 @@ def test_english_replay_is_disjoint_from_the_held_out_english_and_joins_cpt(tmp_
     held = heldout_texts(10**9)["en"]
     assert len(held) == ENGLISH_EVAL_PARAGRAPHS and not set(held) & set(replay)
     before = path.stat().st_mtime_ns
-    write_english_replay(path, chars=5000)  # the same bytes: left alone, the stage hash holds
+    assert english_replay(5000) == path  # the same path: the cpt stage's hash holds
     assert path.stat().st_mtime_ns == before
+    assert english_replay(6000) != path
     cpt = overrides_for("razdel-ru", None, False, path)["cpt"]
     assert cpt["data"] == f"razdel-ru:max_chars=300000,{path}"  # the recipe's data, then replay
     cpt = overrides_for(str(tmp_path / "ru.txt"), None, False, path)["cpt"]

@@ -38,12 +38,12 @@ def adapt(
 
     Example: ruadapt adapt --model smollm2 -o out/adapted
     """
-    from ruadapt.adapt import REPLAY_FILE, describe_plan, overrides_for
     from ruadapt.adapt import adapt as run_adapt
+    from ruadapt.adapt import describe_plan, english_replay, overrides_for
     from ruadapt.cli import registry
 
     if dry_run:
-        replay = f"{output}/{REPLAY_FILE}"  # written when the run starts
+        replay = english_replay(write=False)  # written when the run starts
         for line in describe_plan(model, output, overrides_for(corpus, new_tokens, fast, replay)):
             typer.echo(line)
         return
