@@ -35,11 +35,13 @@ ENGLISH_EVAL_PARAGRAPHS = 100
 REPLAY_CHARS = 100_000
 # training tokens per step of each training stage, for the time estimate
 _TOKENS_PER_STEP = {"cpt": 4 * 128, "model": 4 * 256}
-# seconds per training step per million parameters per token on this project's 2-core CPU
-# machine: SmolLM2-135M's 90 cpt steps of 4 x 128 tokens took 220 s on the idle machine
-# (docs/real-models.md). A coarse guide: --dry-run says "estimate"
+# seconds per training step per million parameters per token on this project's idle 2-core
+# CPU machine: SmolLM2-135M's 150 cpt steps of 4 x 128 tokens took 457 s, 100 chat steps of
+# up to 4 x 256 tokens 411 s, and the eval (100 prompts x 48 tokens x 2 languages x 2 models,
+# speed, bits/char) 433 s (2026-12-08, docs/real-models.md). A coarse guide: --dry-run says
+# "estimate"
 _STEP_SECONDS_PER_MPARAM_TOKEN = 3.5e-5
-_GENERATION_SECONDS_PER_MPARAM_TOKEN = 1.0e-4
+_GENERATION_SECONDS_PER_MPARAM_TOKEN = 5.8e-4
 
 # --fast: every stage in miniature, for tests and a first look; figures mean little
 FAST = {

@@ -32,7 +32,8 @@ def adapt(
     """Adapt a chat model to Russian: extend the tokenizer, train, evaluate against the original.
 
     extend (Russian tokens, norm-matched rows) -> the original answers Russian prompts once ->
-    cpt on Russian prose -> training on those answers and ru-sft in the new tokens -> eval.
+    cpt on Russian prose with English replay -> training on those answers and ru-sft in the
+    new tokens -> eval.
     The ready chat model is OUT/model, the report OUT/eval/report.html, the verdicts
     OUT/adapt.json. Rerunning resumes: finished stages are skipped.
 

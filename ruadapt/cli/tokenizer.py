@@ -38,7 +38,7 @@ def extend(
         1.0,
         "--norm-scale",
         help="With --init norm: how far a row's length moves from the mean's toward its "
-        "pieces' (0-1; adapt uses 0.25).",
+        "pieces' (0: the mean, 1: the pieces' length).",
     ),
     pad_to_multiple_of: int | None = typer.Option(
         None, "--pad-to-multiple-of", help="Pad the vocabulary to a multiple (64, 128, 256)."
