@@ -126,10 +126,11 @@ def english_replay(chars: int = REPLAY_CHARS, *, write: bool = True) -> Path:
 
 
 def _recipe_option(stage: str, key: str) -> Any:
-    import yaml
+    """An option of one stage of the packaged recipe, as the pipeline parses it."""
+    from ruadapt.pipeline import load_recipe
 
-    stages = yaml.safe_load(recipe_file().read_text(encoding="utf-8"))["stages"]
-    return next(s for s in stages if s["name"] == stage).get(key)
+    stages = load_recipe(recipe_file()).stages
+    return next(s for s in stages if s.name == stage).options.get(key)
 
 
 def overrides_for(

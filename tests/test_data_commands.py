@@ -20,7 +20,7 @@ from ruadapt.data.corpora import CORPORA
 from ruadapt.errors import UserError
 from ruadapt.plugins import load_plugins
 from ruadapt.registry import collect
-from tests.helpers import invoke
+from tests.helpers import invoke, tiny_llama
 
 
 @pytest.fixture(scope="module")
@@ -171,7 +171,7 @@ def test_load_bundled_records_and_unknown_names():
 
 def test_default_chat_template_is_installed_only_when_missing():
     from tokenizers import Tokenizer, models, pre_tokenizers, trainers
-    from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
+    from transformers import PreTrainedTokenizerFast
 
     backend = Tokenizer(models.BPE())
     backend.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
@@ -183,15 +183,7 @@ def test_default_chat_template_is_installed_only_when_missing():
 
     tokenizer.chat_template = None
     size = len(tokenizer)
-    config = LlamaConfig(
-        vocab_size=size,
-        hidden_size=16,
-        intermediate_size=32,
-        num_hidden_layers=1,
-        num_attention_heads=2,
-        num_key_value_heads=2,
-    )
-    model = LlamaForCausalLM(config)
+    model = tiny_llama(size, tied=False)
     assert ensure_chat_template(tokenizer, model) is True
     assert tokenizer.chat_template == DEFAULT_CHAT_TEMPLATE
     assert len(tokenizer) == size + 2  # <|im_start|> and <|im_end|> were missing
