@@ -25,10 +25,15 @@ def test_cpu_rejects_gpu_only_options(changes, message):
         check_run_options(options, cuda=False)
 
 
-def test_cpu_accepts_bf16_and_full_precision():
+def test_cpu_accepts_bf16_and_full_precision(monkeypatch):
+    import ruadapt.hardware
+
     check_run_options(RunConfig(bf16=True), cuda=False, bf16_cpu=True)
-    check_run_options(RunConfig(bf16=True), cuda=False, bf16_cpu=None)  # cannot tell: allowed
     check_run_options(RunConfig(), cuda=False, bf16_cpu=False)
+    # a CPU whose flags cannot be read (no /proc/cpuinfo) is given the benefit of the doubt;
+    # bf16_cpu=None means "ask this machine", so the machine's answer is what is replaced
+    monkeypatch.setattr(ruadapt.hardware, "cpu_bf16", lambda: None)
+    check_run_options(RunConfig(bf16=True), cuda=False)
 
 
 def test_cpu_without_native_bf16_refuses_bf16():
