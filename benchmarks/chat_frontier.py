@@ -111,9 +111,10 @@ BUDGET = [b["name"] for b in BRANCHES if b["name"].startswith("budget-") and "cp
 # steps. `lr3` trains both stages at 3e-4 (10% warm-up) from the recipe's extension, with its
 # English replay; `chat-lr3` only the chat stage, from the recipe's cpt; `cpt-lr3` only cpt.
 def replay_data() -> str:
-    from ruadapt.adapt import english_replay
+    """The recipe's cpt data with its English replay, as `ruadapt adapt` composes it."""
+    from ruadapt.adapt import english_replay, overrides_for
 
-    return f"{CPT['data']},{english_replay()}"
+    return overrides_for(None, None, False, english_replay())["cpt"]["data"]
 
 
 FAST = {"learning_rate": 0.0003, "warmup_ratio": 0.1}
